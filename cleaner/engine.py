@@ -1,0 +1,344 @@
+"""The pure rule pass: which lines of a text are chrome, and the text without them.
+
+No I/O, no globals, no logging. ``strip(text, rules)`` looks at one text with
+every rule at once; each rule reports the lines it fires on, its removal kind
+turns those into line ranges (or character spans), and the ranges are merged.
+Each removed line is attributed to exactly one rule, the most specific one
+that covers it (see ``_KIND_RANK``), with ties broken by rule id, so the result
+never depends on the order rules are listed in.
+
+A pattern is matched against one line at a time (``^``/``$`` anchor the line).
+To stay fast it is first searched over the whole text with ``MULTILINE``, and
+each hit is confirmed on its line alone before moving on to the next line, so
+most rules cost one C-level scan per document instead of one call per line.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.errors import RuleTimeoutError
+from cleaner.model import Removal, Rule
+
+#: Default time budget for one regex call; a pattern that needs longer is treated as broken.
+DEFAULT_TIMEOUT = 2.0
+
+#: Which rule "owns" a line several rules remove: the most specific kind first.
+_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "head": 3, "rest": 3}
+
+#: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
+_SENTENCE_PUNCT = regex.compile(r"[。！？；，、]|[.!?;,:](?:\s|$)")
+#: Markdown link or image markup, reduced to its visible text when measuring a line.
+_MD_LINK = regex.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+#: What decorates a heading or list item without being part of its words.
+_DECORATION = regex.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
+#: An echo's extra text that reads like prose rather than a site name.
+_PROSE_EXTRA = regex.compile(r"[。！？，]|[.!?,](?:\s|$)")
+_FRONT_MATTER = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class StripResult:
+    """The rule pass over one text: the text without chrome, and what went."""
+
+    text: str
+    removals: tuple[Removal, ...]
+
+
+class _Lines:
+    """A text split into lines, with the offsets and zones rules need."""
+
+    __slots__ = ("text", "lines", "starts", "non_empty", "_stripped")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        if len(self.lines) > 1 and self.lines[-1] == "":
+            self.lines.pop()  # the final newline ends the last line; it does not start a new one
+        self.starts: list[int] = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            offset += len(line) + 1
+        self._stripped = [line.strip() for line in self.lines]
+        self.non_empty = [i for i, s in enumerate(self._stripped) if s]
+
+    def stripped(self, i: int) -> str:
+        return self._stripped[i]
+
+    def line_at(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def end(self, i: int) -> int:
+        """Offset just past line ``i``'s text (its newline excluded)."""
+        return self.starts[i] + len(self.lines[i])
+
+    def zone(self, rule: Rule) -> tuple[int, int]:
+        """The range of line indices [lo, hi) a rule's ``within`` guard allows."""
+        if rule.within is None or not self.non_empty:
+            return 0, len(self.lines)
+        size = rule.within.size(len(self.non_empty))
+        if size >= len(self.non_empty):
+            return 0, len(self.lines)
+        if rule.within.side == "first":
+            return 0, self.non_empty[size - 1] + 1
+        return self.non_empty[-size], len(self.lines)
+
+
+def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos: int, timeout: float) -> regex.Match[str] | None:  # noqa: E501
+    try:
+        return pattern.search(text, pos, endpos, timeout=timeout)
+    except TimeoutError:
+        raise RuleTimeoutError(rule.id, timeout) from None
+
+
+def _length_ok(rule: Rule, stripped: str) -> bool:
+    if rule.max_chars is not None and len(stripped) > rule.max_chars:
+        return False
+    return rule.min_chars is None or len(stripped) >= rule.min_chars
+
+
+def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    """Lines in the rule's zone on which its pattern matches and its length guards hold."""
+    assert rule.pattern is not None
+    lo, hi = lines.zone(rule)
+    if lo >= hi:
+        return []
+    text, pattern = lines.text, rule.pattern
+    pos, endpos = lines.starts[lo], lines.end(hi - 1)
+    hits = []
+    while pos <= endpos:
+        found = _search(rule, pattern, text, pos, endpos, timeout)
+        if found is None:
+            break
+        i = lines.line_at(found.start())
+        if _length_ok(rule, lines.stripped(i)) and (
+            found.end() <= lines.end(i) or _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
+        ):
+            hits.append(i)
+        pos = lines.end(i) + 1
+    return hits
+
+
+def _core(line: str) -> str:
+    """A line as a headline: markdown links reduced to their text, heading/list marks dropped."""
+    return _DECORATION.sub("", _MD_LINK.sub(r"\1", line))
+
+
+def _title_index(lines: _Lines) -> int | None:
+    """The first non-empty line, skipping a leading ``---`` front-matter block."""
+    non_empty = lines.non_empty
+    if not non_empty:
+        return None
+    if lines.stripped(non_empty[0]) == _FRONT_MATTER:
+        for k in range(1, len(non_empty)):
+            if lines.stripped(non_empty[k]) == _FRONT_MATTER:
+                return non_empty[k + 1] if k + 1 < len(non_empty) else None
+    return non_empty[0]
+
+
+def _echoes(core: str, title: str, max_extra: int) -> bool:
+    short, long = (core, title) if len(core) <= len(title) else (title, core)
+    if len(short) < 4 or len(long) - len(short) > max_extra:
+        return False
+    if long.startswith(short):
+        extra = long[len(short):]
+    elif long.endswith(short):
+        extra = long[: len(long) - len(short)]
+    else:
+        return False
+    return not _PROSE_EXTRA.search(extra)
+
+
+def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    """Lines repeating the headline (the title line included); all but the barest copy fire."""
+    title_at = _title_index(lines)
+    if title_at is None:
+        return []
+    title = _core(lines.stripped(title_at))
+    lo, hi = lines.zone(rule)
+    group = []
+    for i in lines.non_empty:
+        core = _core(lines.stripped(i)) if i != title_at else title
+        if _echoes(core, title, rule.max_extra):
+            group.append((len(core), i))
+    if len(group) < 2:
+        return []
+    keep = min(group)[1]
+    allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    return [
+        i for _, i in sorted(group, key=lambda item: item[1])
+        if i != keep and lo <= i < hi and _length_ok(rule, lines.stripped(i)) and (allowed is None or i in allowed)
+    ]  # fmt: skip
+
+
+def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    if rule.echo == "title":
+        return _echo_lines(rule, lines, timeout)
+    return _pattern_lines(rule, lines, timeout)
+
+
+# -- removal kinds: each turns a rule's firing lines into inclusive line ranges ----------------
+
+
+def _ranges_line(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    return ((i, i) for i in _firing_lines(rule, lines, timeout))
+
+
+def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    hits = _firing_lines(rule, lines, timeout)
+    return [(hits[0], len(lines.lines) - 1)] if hits else []
+
+
+def _ranges_head(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    hits = _firing_lines(rule, lines, timeout)
+    return [(0, hits[-1])] if hits else []
+
+
+def _ranges_block(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    ranges = []
+    last = len(lines.lines) - 1
+    for i in _firing_lines(rule, lines, timeout):
+        if rule.lines is not None:
+            following = [j for j in lines.non_empty if j > i][: rule.lines - 1]
+            ranges.append((i, following[-1] if following else i))
+        elif rule.until_blank:
+            j = next((j for j in range(i + 1, last + 1) if not lines.stripped(j)), last + 1)
+            ranges.append((i, j - 1))
+        elif rule.until is not None and i < last:
+            found = _search(rule, rule.until, lines.text, lines.starts[i + 1], len(lines.text), timeout)
+            if found is not None:  # no terminator: the shape is not what the rule expects, keep it
+                ranges.append((i, lines.line_at(found.start())))
+    return ranges
+
+
+def _fits_run(rule: Rule, stripped: str) -> bool:
+    assert rule.run is not None
+    visible = _MD_LINK.sub(r"\1", stripped).strip()
+    if len(visible) > rule.run.max_chars:
+        return False
+    return rule.run.punctuated or not _SENTENCE_PUNCT.search(visible)
+
+
+def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """Runs of at least ``min_lines`` fitting lines; blank lines neither count nor break a run."""
+    assert rule.run is not None
+    lo, hi = lines.zone(rule)
+    allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    ranges, run = [], []
+    for i in lines.non_empty:
+        if lo <= i < hi and (allowed is None or i in allowed) and _fits_run(rule, lines.stripped(i)):
+            run.append(i)
+            continue
+        if len(run) >= rule.run.min_lines:
+            ranges.append((run[0], run[-1]))
+        run = []
+    if len(run) >= rule.run.min_lines:
+        ranges.append((run[0], run[-1]))
+    return ranges
+
+
+def _spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int]]:
+    """(line, start, end) of each match of a ``span`` rule, offsets within the line."""
+    assert rule.pattern is not None
+    spans = []
+    for i in _firing_lines(rule, lines, timeout):
+        line = lines.lines[i]
+        try:
+            spans.extend((i, m.start(), m.end()) for m in rule.pattern.finditer(line, timeout=timeout) if m.end() > m.start())  # noqa: E501
+        except TimeoutError:
+            raise RuleTimeoutError(rule.id, timeout) from None
+    return spans
+
+
+#: Removal kind -> the function that turns a rule's hits into line ranges. ``span`` is handled apart.
+RANGE_KINDS: dict[str, Callable[[Rule, _Lines, float], Iterable[tuple[int, int]]]] = {
+    "line": _ranges_line,
+    "rest": _ranges_rest,
+    "head": _ranges_head,
+    "block": _ranges_block,
+    "run": _ranges_run,
+}
+
+
+def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1) -> StripResult:
+    """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal."""
+    lines = _Lines(text)
+    n = len(lines.lines)
+    owner: list[str | None] = [None] * n
+    claims: list[tuple[int, str, int, int]] = []
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for rule in rules:
+        if rule.kind == "span":
+            for i, start, end in _spans(rule, lines, timeout):
+                spans.setdefault(i, []).append((start, end, rule.id))
+        else:
+            rank = _KIND_RANK[rule.kind]
+            claims.extend((rank, rule.id, a, b) for a, b in RANGE_KINDS[rule.kind](rule, lines, timeout))
+    for _, rule_id, a, b in sorted(claims):
+        for i in range(a, b + 1):
+            if owner[i] is None:
+                owner[i] = rule_id
+
+    removals: list[Removal] = []
+    kept: list[str] = []
+    for i, line in enumerate(lines.lines):
+        if owner[i] is None and i in spans:
+            line = _cut_spans(lines, i, spans[i], removals, round_no)
+            if not line.strip():
+                line = ""
+        if owner[i] is None:
+            kept.append(line)
+    removals.extend(_line_removals(lines, owner, round_no))
+    removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
+    return StripResult(text=tidy_lines(kept), removals=tuple(removals))
+
+
+def _cut_spans(lines: _Lines, i: int, found: list[tuple[int, int, str]], removals: list[Removal], round_no: int) -> str:  # noqa: E501
+    """Delete the union of the spans on line ``i``; each character is attributed to the first span covering it."""
+    line, base = lines.lines[i], lines.starts[i]
+    pieces, cursor = [], 0
+    for start, end, rule_id in sorted(found):
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        pieces.append(line[cursor:start])
+        removals.append(Removal(rule_id, i + 1, i + 1, base + start, base + end, line[start:end], round_no))
+        cursor = end
+    pieces.append(line[cursor:])
+    return "".join(pieces)
+
+
+def _line_removals(lines: _Lines, owner: list[str | None], round_no: int) -> Iterable[Removal]:
+    """Contiguous lines owned by one rule become one Removal."""
+    i, n = 0, len(owner)
+    while i < n:
+        rule_id = owner[i]
+        if rule_id is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and owner[j + 1] == rule_id:
+            j += 1
+        start, end = lines.starts[i], lines.end(j)
+        yield Removal(rule_id, i + 1, j + 1, start, end, lines.text[start:end], round_no)
+        i = j + 1
+
+
+def tidy_lines(lines: Iterable[str]) -> str:
+    """Join lines: runs of blank lines become one empty line, no blank line at either end, one final newline."""
+    out: list[str] = []
+    blank_pending = False
+    for line in lines:
+        if not line.strip():
+            blank_pending = bool(out)
+            continue
+        if blank_pending:
+            out.append("")
+            blank_pending = False
+        out.append(line)
+    return "\n".join(out) + "\n" if out else ""

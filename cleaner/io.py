@@ -1,0 +1,89 @@
+"""Reading raw scraped files and writing clean ones.
+
+Bytes are decoded once: a BOM decides when there is one (UTF-8, UTF-16,
+UTF-32); valid UTF-8 is taken as UTF-8; anything else is handed to
+charset-normalizer, which knows GB18030, Big5, Shift-JIS and the rest far
+better than a hand-written guess. Bytes that no encoding explains are an
+``InputError``, never silently replaced. Outputs are UTF-8, written to a
+temporary file and renamed, so a killed run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from cleaner.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
+    """Decode a raw file's bytes; raise ``InputError`` naming ``name`` when nothing fits."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: not valid {encoding} despite its byte-order mark ({exc.reason})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096] and data.count(b"\x00") > len(data) // 8:
+        raise InputError(f"{name}: binary file (NUL bytes), not text")
+    import charset_normalizer  # only needed for the rare non-UTF-8 file
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{name}: cannot decode: not UTF-8 and no known encoding fits")
+    return str(best)
+
+
+def read_text(path: Path) -> str:
+    """A text file's content, decoded once; universal newlines, like ``open()`` in text mode."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    text = decode_bytes(data, str(path))
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text via a temporary file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def walk_inputs(inputs: list[Path], pattern: str = "*.txt") -> Iterator[tuple[Path, Path]]:
+    """(file, path relative to its input root) for files and directories; directories recursively, sorted."""
+    for item in inputs:
+        if item.is_dir():
+            for file in sorted(item.rglob(pattern)):
+                if file.is_file():
+                    yield file, file.relative_to(item)
+        elif item.exists():
+            yield item, Path(item.name)
+        else:
+            raise InputError(f"{item}: no such file or directory")

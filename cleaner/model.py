@@ -1,0 +1,194 @@
+"""The immutable data cleaner passes around.
+
+Rules and rule sets are frozen and hold only tuples, compiled patterns and
+NamedTuples, so a loaded rule set can be shared between threads, pickled to
+worker processes and shipped to Ray workers without being rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import regex
+from ftfy import TextFixerConfig
+
+#: The removal kinds a rule can have, and what each drops.
+REMOVAL_KINDS: dict[str, str] = {
+    "line": "each matching line",
+    "span": "only the matched text (the line goes if nothing but whitespace is left)",
+    "rest": "the matching line and everything after it",
+    "head": "the matching line and everything before it",
+    "block": "the matching line through `until:` (a regex, or `blank`) or `lines: N` lines",
+    "run": "runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One stretch of text a rule removed.
+
+    ``first_line``/``last_line`` are 1-based and inclusive; ``start``/``end`` are
+    character offsets. Both refer to the text the removal was made in: the
+    input for round 1, the output of round ``round - 1`` for later rounds
+    (a later round only happens when removing chrome exposed more chrome).
+    """
+
+    rule_id: str
+    first_line: int
+    last_line: int
+    start: int
+    end: int
+    text: str
+    round: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "first_line": self.first_line,
+            "last_line": self.last_line,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "round": self.round,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """What cleaning one document gives: the text and why it changed."""
+
+    text: str
+    removals: tuple[Removal, ...] = ()
+    #: True when the over-removal guard (``max_removed``) kept the document as it was.
+    flagged: bool = False
+    #: Share of the input's characters the rules wanted removed (0..1), even when flagged.
+    removed_fraction: float = 0.0
+    #: True when the normaliser (ftfy) changed the text.
+    normalized: bool = False
+    #: Names of the rule sets that applied to this document.
+    rule_sets: tuple[str, ...] = ()
+
+    @property
+    def removed_chars(self) -> int:
+        return sum(len(r.text) for r in self.removals)
+
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    """A zone guard: only the first or last N non-empty lines (or a fraction of them)."""
+
+    side: Literal["first", "last"]
+    count: int | None = None
+    fraction: float | None = None
+
+    def size(self, non_empty_lines: int) -> int:
+        if self.count is not None:
+            return self.count
+        assert self.fraction is not None
+        return max(1, round(self.fraction * non_empty_lines))
+
+
+@dataclass(frozen=True, slots=True)
+class RunShape:
+    """The shape of a line that can be part of a menu or link-list run."""
+
+    min_lines: int = 4
+    max_chars: int = 12
+    #: When False, a line with sentence punctuation breaks the run.
+    punctuated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """A rule's own unit tests: lines it must remove, lines it must keep, known gaps."""
+
+    remove: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    todo_remove: tuple[str, ...] = ()
+    todo_keep: tuple[str, ...] = ()
+    #: YAML line of each remove/keep example, for error messages.
+    lines: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One compiled rule. Built only by the loader, which validates every field."""
+
+    id: str
+    kind: str
+    doc: str = ""
+    #: Compiled from ``match:`` or ``contains:``; MULTILINE, applied to one line at a time.
+    pattern: regex.Pattern[str] | None = None
+    #: The source of ``pattern`` as written, for messages.
+    pattern_source: str = ""
+    within: Within | None = None
+    max_chars: int | None = None
+    min_chars: int | None = None
+    #: ``title``: the line repeats the document's first line plus at most ``max_extra`` characters.
+    echo: str | None = None
+    max_extra: int = 24
+    #: For ``block``: a terminator pattern, or None with ``until_blank``/``lines``.
+    until: regex.Pattern[str] | None = None
+    until_blank: bool = False
+    lines: int | None = None
+    run: RunShape | None = None
+    examples: Examples = field(default_factory=Examples)
+    #: Where the rule was written: file path and YAML line.
+    source: str = ""
+    line: int = 0
+    rule_set: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesTo:
+    """Which documents a rule set is for; a document must match every given condition."""
+
+    url: regex.Pattern[str] | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetTest:
+    """A rule-set-level test case: an input and its exact expected output."""
+
+    name: str
+    input: str
+    expect: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A validated, compiled rule set, with the rules of everything it extends."""
+
+    name: str
+    description: str = ""
+    rules: tuple[Rule, ...] = ()
+    #: ftfy options; None turns the normaliser off.
+    normalize: TextFixerConfig | None = None
+    #: Over-removal guard: a document losing more than this share is left as it was and flagged.
+    max_removed: float | None = None
+    applies_to: AppliesTo | None = None
+    tests: tuple[SetTest, ...] = ()
+    extends: tuple[str, ...] = ()
+    path: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+@dataclass(slots=True)
+class Document:
+    """One document to clean: an id for reports, its text, and everything else it came with."""
+
+    id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
