@@ -287,12 +287,13 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     removals: list[Removal] = []
     kept: list[str] = []
     for i, line in enumerate(lines.lines):
-        if owner[i] is None and i in spans:
+        if owner[i] is not None:
+            continue
+        if i in spans:
             line = _cut_spans(lines, i, spans[i], removals, round_no)
             if not line.strip():
-                line = ""
-        if owner[i] is None:
-            kept.append(line)
+                continue  # nothing but whitespace left: the line goes
+        kept.append(line)
     removals.extend(_line_removals(lines, owner, round_no))
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
     return StripResult(text=tidy_lines(kept), removals=tuple(removals))

@@ -411,7 +411,7 @@ class _SetBuilder:
 
     def rule(self, node: yaml.Node) -> Rule | None:  # noqa: C901 - one flat validation per key
         before = len(self.issues)
-        fields = self.mapping(node, "a rule", RULE_KEYS)
+        fields = self.mapping(node, "a rule", RULE_KEYS, _peek_id(node))
         if not fields:
             return None
         rule_id = self.string(fields["id"][1], "id") if "id" in fields else None
@@ -564,6 +564,15 @@ class _SetBuilder:
             if name is not None and text is not None and expect is not None:
                 tests.append(SetTest(name=name, input=text, expect=expect, line=_mark(item)[0]))
         return tuple(tests)
+
+
+def _peek_id(node: yaml.Node) -> str | None:
+    """A rule's id before its mapping is validated, so even key errors can name the rule."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return None
 
 
 def iter_rule_files(paths: list[str]) -> Iterator[Path]:

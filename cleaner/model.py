@@ -62,7 +62,7 @@ class CleanResult:
     removals: tuple[Removal, ...] = ()
     #: True when the over-removal guard (``max_removed``) kept the document as it was.
     flagged: bool = False
-    #: Share of the input's characters the rules wanted removed (0..1), even when flagged.
+    #: Share of the input's non-whitespace characters the rules wanted removed (0..1), even when flagged.
     removed_fraction: float = 0.0
     #: True when the normaliser (ftfy) changed the text.
     normalized: bool = False

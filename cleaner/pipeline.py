@@ -123,8 +123,8 @@ class Pipeline:
             if settled:
                 break
         names = tuple(self.rule_sets[i].name for i in chosen)
-        removed = sum(len(r.text) for r in removals)
-        fraction = removed / len(text) if text else 0.0
+        total = _visible_len(text)
+        fraction = sum(_visible_len(r.text) for r in removals) / total if total else 0.0
         if cap is not None and fraction > cap:
             kept = self.normalizer(tidy_lines(text.split("\n")))
             return CleanResult(kept, (), True, fraction, kept != tidy_lines(text.split("\n")), names)
@@ -153,6 +153,11 @@ def _merge(rule_sets: Iterable[RuleSet]) -> tuple[tuple[Rule, ...], float | None
                     RuleIssue(rule.source, rule.line, None, f"duplicate rule id (also at {seen.location})", rule.id)
                 )
     return tuple(sorted(merged.values(), key=lambda r: r.id)), (min(caps) if caps else None)
+
+
+def _visible_len(text: str) -> int:
+    """Characters that are not whitespace: what "share of a document" is measured in."""
+    return len("".join(text.split()))
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -1,0 +1,248 @@
+"""Every removal kind and guard, on small documents with exact expected output."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+
+import pytest
+
+from cleaner import Pipeline, Removal, load_rules_text
+
+
+def pipe(rules_yaml: str, **kwargs: object) -> Pipeline:
+    return Pipeline([load_rules_text(textwrap.dedent(rules_yaml))], **kwargs)
+
+
+def doc(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def test_line_removes_matching_lines_only() -> None:
+    p = pipe("""
+        rules:
+          - {id: ad, remove: line, match: '^广告$'}
+    """)
+    assert p(doc("""
+        正文一。
+        广告
+        不是广告的句子。
+    """)) == "正文一。\n不是广告的句子。\n"
+
+
+def test_contains_matches_literals_not_regex() -> None:
+    p = pipe("""
+        rules:
+          - {id: more, remove: line, contains: ['Read more...', '(c)']}
+    """)
+    assert p("Read more...\nRead more!\nText (c) here\nabc\n") == "Read more!\nabc\n"
+
+
+def test_span_removes_only_the_match_and_drops_emptied_lines() -> None:
+    p = pipe("""
+        rules:
+          - {id: tag, remove: span, match: '\\[广告\\]\\s*'}
+    """)
+    result = p.clean("开头[广告] 正文。\n[广告]\n结尾。\n")
+    assert result.text == "开头正文。\n结尾。\n"
+    assert [(r.rule_id, r.first_line, r.start, r.end, r.text) for r in result.removals] == [
+        ("tag", 1, 2, 7, "[广告] "),
+        ("tag", 2, 11, 15, "[广告]"),
+    ]
+
+
+def test_rest_drops_from_the_first_hit_to_the_end() -> None:
+    p = pipe("""
+        rules:
+          - {id: tail, remove: rest, match: '^相关阅读$'}
+    """)
+    assert p("正文。\n相关阅读\n别的标题\n相关阅读\n又一个\n") == "正文。\n"
+
+
+def test_head_drops_everything_up_to_the_last_hit() -> None:
+    p = pipe("""
+        rules:
+          - {id: skip, remove: head, match: '^Skip to content$', within: {first: 5}}
+    """)
+    assert p("Home\nNews\nSkip to content\nThe article.\n") == "The article.\n"
+
+
+def test_block_until_regex_includes_the_terminator() -> None:
+    p = pipe("""
+        rules:
+          - {id: fm, remove: block, match: '^---$', until: '^---$', within: {first: 1}}
+    """)
+    assert p("---\ntitle: x\n---\n\n# Title\n\nBody.\n") == "# Title\n\nBody.\n"
+
+
+def test_block_without_terminator_removes_nothing() -> None:
+    p = pipe("""
+        rules:
+          - {id: fm, remove: block, match: '^---$', until: '^===$'}
+    """)
+    assert p("---\nkept\n") == "---\nkept\n"
+
+
+def test_block_until_blank_and_lines() -> None:
+    blank = pipe("""
+        rules:
+          - {id: box, remove: block, match: '^相关新闻$', until: blank}
+    """)
+    assert blank("正文。\n\n相关新闻\n甲\n乙\n\n结尾。\n") == "正文。\n\n结尾。\n"
+    counted = pipe("""
+        rules:
+          - {id: box, remove: block, match: '^相关新闻$', lines: 2}
+    """)
+    assert counted("正文。\n相关新闻\n\n甲\n乙\n") == "正文。\n乙\n"
+
+
+def test_run_removes_runs_of_short_unpunctuated_lines() -> None:
+    p = pipe("""
+        rules:
+          - {id: menu, remove: run, run: {min_lines: 3, max_chars: 6}}
+    """)
+    text = doc("""
+        首页
+        新闻
+
+        体育
+        财经
+        正文第一句话很长，而且有标点。
+        前言
+        短句。
+        一
+        二
+    """)
+    assert p(text) == "正文第一句话很长，而且有标点。\n前言\n短句。\n一\n二\n"
+
+
+def test_run_measures_markdown_links_by_their_text() -> None:
+    p = pipe("""
+        rules:
+          - {id: menu, remove: run, run: {min_lines: 3, max_chars: 8}}
+    """)
+    text = "* [首页](https://example.com/a/very/long/path)\n* [科技](/tech)\n* [体育](/sports)\nBody text, long enough.\n"
+    assert p(text) == "Body text, long enough.\n"
+
+
+def test_title_echo_keeps_the_barest_copy_of_the_headline() -> None:
+    p = pipe("""
+        rules:
+          - {id: echo, remove: line, echo: title}
+    """)
+    assert p("标题党的标题 - 某网站\n\n标题党的标题\n正文。\n标题党的标题_某网站\n") == "标题党的标题\n正文。\n"
+    # a sentence that starts with the headline is prose, not an echo
+    assert p("标题党的标题\n标题党的标题，这句话接着说了很多。\n") == "标题党的标题\n标题党的标题，这句话接着说了很多。\n"
+
+
+def test_within_first_last_and_fraction() -> None:
+    first = pipe("""
+        rules:
+          - {id: x, remove: line, match: '^X$', within: {first: 2}}
+    """)
+    assert first("X\na\n\nb\nc\nX\n") == "a\n\nb\nc\nX\n"
+    # zones are re-read after each round: a line that moves into the zone goes too (idempotence)
+    assert first("X\na\nX\nb\n") == "a\nb\n"
+    last = pipe("""
+        rules:
+          - {id: x, remove: line, match: '^X$', within: {last: 0.5}}
+    """)
+    assert last("X\na\nb\nX\n") == "X\na\nb\n"
+
+
+def test_max_and_min_chars() -> None:
+    p = pipe("""
+        rules:
+          - {id: short, remove: line, match: '关注', max_chars: 6}
+          - {id: long, remove: line, match: 'zzz', min_chars: 5}
+    """)
+    assert p("请关注\n这是一个很长的关注句子。\nzzz\nzzzzz\n") == "这是一个很长的关注句子。\nzzz\n"
+
+
+def test_ignore_case() -> None:
+    p = pipe("""
+        rules:
+          - {id: ad, remove: line, match: '^advertisement$', ignore_case: true}
+    """)
+    assert p("ADVERTISEMENT\nText.\n") == "Text.\n"
+
+
+def test_blank_lines_collapse_and_ends_are_trimmed() -> None:
+    p = pipe("rules: []")
+    assert p("\n\n  \na\n\n\n\nb  \n\n") == "a\n\nb  \n"
+    assert p("") == ""
+    assert p("\n \n") == ""
+
+
+def test_crlf_input_is_read_as_lines() -> None:
+    p = pipe("""
+        rules:
+          - {id: ad, remove: line, match: '^AD$'}
+    """)
+    assert p("a\r\nAD\r\nb\r\n") == "a\nb\n"
+
+
+def test_removals_partition_what_went_and_name_one_rule_per_line() -> None:
+    p = pipe("""
+        rules:
+          - {id: b-tail, remove: rest, match: '^推荐$'}
+          - {id: a-counter, remove: line, match: '^\\d+ 阅读$'}
+    """)
+    result = p.clean("正文。\n推荐\n12 阅读\n其他\n")
+    assert result.text == "正文。\n"
+    assert result.removals == (
+        Removal("b-tail", 2, 2, 4, 6, "推荐"),
+        Removal("a-counter", 3, 3, 7, 12, "12 阅读"),
+        Removal("b-tail", 4, 4, 13, 15, "其他"),
+    )
+
+
+def test_a_later_round_removes_chrome_the_first_exposed() -> None:
+    p = pipe("""
+        rules:
+          - {id: nav, remove: line, match: '^NAV$'}
+          - {id: top, remove: line, match: '^TOP$', within: {first: 1}}
+    """)
+    result = p.clean("NAV\nTOP\nBody.\n")
+    assert result.text == "Body.\n"
+    assert [(r.rule_id, r.round) for r in result.removals] == [("nav", 1), ("top", 2)]
+
+
+def test_over_removal_guard_keeps_the_document_and_flags_it() -> None:
+    p = pipe("""
+        max_removed: 0.5
+        rules:
+          - {id: all, remove: line, match: '.'}
+    """)
+    result = p.clean("a\nb\n")
+    assert result.flagged and result.text == "a\nb\n" and result.removals == ()
+    assert result.removed_fraction == 1.0
+
+
+def test_pipeline_pickles_and_cleans_the_same() -> None:
+    p = Pipeline.default()
+    clone = pickle.loads(pickle.dumps(p))
+    text = "标题\n\n0 阅读:0\n"
+    assert clone(text) == p(text) == "标题\n"
+
+
+def test_applies_to_limits_a_set_to_matching_documents() -> None:
+    site = load_rules_text("""
+name: site
+applies_to: {url: '(^|\\.)example\\.com/'}
+rules:
+  - {id: site-footer, remove: line, match: '^Example footer$'}
+""")
+    p = Pipeline([site])
+    text = "Body.\nExample footer\n"
+    assert p.clean(text, url="https://www.example.com/a").text == "Body.\n"
+    assert p.clean(text, url="https://other.org/a").text == text
+    assert p.clean(text).text == text
+
+
+@pytest.mark.parametrize("kind", ["line", "rest", "head", "block"])
+def test_pattern_kinds_need_a_pattern(kind: str) -> None:
+    from cleaner.errors import RuleError
+
+    with pytest.raises(RuleError, match=f"a '{kind}' rule needs 'match' or 'contains'"):
+        load_rules_text(f"rules:\n  - {{id: x, remove: {kind}, until: blank}}\n" if kind == "block" else f"rules:\n  - {{id: x, remove: {kind}}}\n")  # noqa: E501
