@@ -79,6 +79,40 @@ def clean(
         raise _fail(str(exc), exc.exit_code) from None
 
 
+@app.command("eval")
+def eval_(
+    folder: Annotated[Path, typer.Argument(help="Labelled pages: <doc>/raw.txt + <doc>/gold.txt.")],
+    rules: RulesOption = None,
+    group: Annotated[bool, typer.Option(help="Also total by the prefix before '-' (the language).")] = True,
+) -> None:
+    """Content kept and chrome removed on labelled pages, and the rules behind each lost line."""
+    from cleaner.evaluate import evaluate, summarise
+
+    try:
+        if not folder.is_dir():
+            raise _fail(f"{folder}: not a directory")
+        scores = evaluate(folder, _pipeline(rules))
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    if not scores:
+        raise _fail(f"{folder}: no <doc>/raw.txt + gold.txt folders")
+    for s in scores:
+        typer.echo(f"{s.name:16} kept {s.kept:7.2%}  chrome removed {s.removed:7.2%}")
+        for rule_id, line in s.lost_lines:
+            typer.echo(f"{'':16}   lost by {rule_id}: {line[:70]}")
+    groups = {"all": scores}
+    if group:
+        for s in scores:
+            groups.setdefault(s.name.split("-")[0], []).append(s)
+    for name, members in groups.items():
+        m = summarise(members)
+        typer.echo(
+            f"{name:>5}: documents={m.documents} content_kept={m.content_kept:.2%} "
+            f"chrome_removed={m.chrome_removed:.2%} docs_losing_content={m.docs_losing_content} "
+            f"worst_kept={m.worst_kept:.2%}"
+        )
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

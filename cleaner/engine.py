@@ -31,7 +31,7 @@ DEFAULT_TIMEOUT = 2.0
 _KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "head": 3, "rest": 3}
 
 #: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
-_SENTENCE_PUNCT = regex.compile(r"[。！？；，、]|[.!?;,:](?:\s|$)")
+_SENTENCE_PUNCT = regex.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: Markdown link or image markup, reduced to its visible text when measuring a line.
 _MD_LINK = regex.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 #: What decorates a heading or list item without being part of its words.
@@ -39,6 +39,7 @@ _DECORATION = regex.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = regex.compile(r"[。！？，]|[.!?,](?:\s|$)")
 _FRONT_MATTER = "---"
+_WIDE = regex.compile(r"[\p{East_Asian_Width=W}\p{East_Asian_Width=F}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +97,13 @@ def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos
         raise RuleTimeoutError(rule.id, timeout) from None
 
 
-def _length_ok(rule: Rule, stripped: str) -> bool:
+def _guards_ok(rule: Rule, stripped: str, timeout: float) -> bool:
+    """The per-line guards: length limits and the ``unless`` exception pattern."""
     if rule.max_chars is not None and len(stripped) > rule.max_chars:
         return False
-    return rule.min_chars is None or len(stripped) >= rule.min_chars
+    if rule.min_chars is not None and len(stripped) < rule.min_chars:
+        return False
+    return rule.unless is None or _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
 
 
 def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
@@ -116,7 +120,7 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
         if found is None:
             break
         i = lines.line_at(found.start())
-        if _length_ok(rule, lines.stripped(i)) and (
+        if _guards_ok(rule, lines.stripped(i), timeout) and (
             found.end() <= lines.end(i) or _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
         ):
             hits.append(i)
@@ -154,25 +158,27 @@ def _echoes(core: str, title: str, max_extra: int) -> bool:
     return not _PROSE_EXTRA.search(extra)
 
 
-def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
-    """Lines repeating the headline (the title line included); all but the barest copy fire."""
+def _headline_copies(lines: _Lines, max_extra: int = 24) -> list[int]:
+    """Lines repeating the headline, the title line included, in document order."""
     title_at = _title_index(lines)
     if title_at is None:
         return []
     title = _core(lines.stripped(title_at))
-    lo, hi = lines.zone(rule)
-    group = []
-    for i in lines.non_empty:
-        core = _core(lines.stripped(i)) if i != title_at else title
-        if _echoes(core, title, rule.max_extra):
-            group.append((len(core), i))
+    return [i for i in lines.non_empty if i == title_at or _echoes(_core(lines.stripped(i)), title, max_extra)]
+
+
+def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    """Headline copies that fire: all but one, the first markdown heading or else the barest copy."""
+    group = _headline_copies(lines, rule.max_extra)
     if len(group) < 2:
         return []
-    keep = min(group)[1]
+    headings = [i for i in group if lines.stripped(i).startswith("#")]
+    keep = headings[0] if headings else min(group, key=lambda i: (len(_core(lines.stripped(i))), i))
+    lo, hi = lines.zone(rule)
     allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
     return [
-        i for _, i in sorted(group, key=lambda item: item[1])
-        if i != keep and lo <= i < hi and _length_ok(rule, lines.stripped(i)) and (allowed is None or i in allowed)
+        i for i in group
+        if i != keep and lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout) and (allowed is None or i in allowed)
     ]  # fmt: skip
 
 
@@ -216,22 +222,41 @@ def _ranges_block(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[i
     return ranges
 
 
-def _fits_run(rule: Rule, stripped: str) -> bool:
+def display_width(text: str) -> int:
+    """Columns a text takes: East Asian wide and full-width characters count two."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
     assert rule.run is not None
+    if rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout):
+        return False
     visible = _MD_LINK.sub(r"\1", stripped).strip()
     if len(visible) > rule.run.max_chars:
+        return False
+    if rule.run.max_width is not None and display_width(visible) > rule.run.max_width:
         return False
     return rule.run.punctuated or not _SENTENCE_PUNCT.search(visible)
 
 
 def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """Runs of at least ``min_lines`` fitting lines; blank lines neither count nor break a run."""
+    """Runs of at least ``min_lines`` fitting lines; blank lines neither count nor break a run.
+
+    A line repeating the headline is never part of a run: short and unpunctuated, a headline
+    between two menus would otherwise go with them.
+    """
     assert rule.run is not None
     lo, hi = lines.zone(rule)
     allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    headline = set(_headline_copies(lines))
     ranges, run = [], []
     for i in lines.non_empty:
-        if lo <= i < hi and (allowed is None or i in allowed) and _fits_run(rule, lines.stripped(i)):
+        if (
+            lo <= i < hi
+            and i not in headline
+            and (allowed is None or i in allowed)
+            and _fits_run(rule, lines.stripped(i), timeout)
+        ):
             run.append(i)
             continue
         if len(run) >= rule.run.min_lines:

@@ -39,11 +39,11 @@ MAX_EXPANDED_NODES = 100_000
 
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
-    "id", "doc", "remove", "match", "contains", "ignore_case", "within", "max_chars", "min_chars",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "max_chars", "min_chars",
     "echo", "max_extra", "until", "lines", "run", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
-RUN_KEYS = ("min_lines", "max_chars", "punctuated")
+RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated")
 TEST_KEYS = ("name", "input", "expect")
 APPLIES_TO_KEYS = ("url", "path")
 
@@ -445,6 +445,11 @@ class _SetBuilder:
                 pattern_source = "|".join(regex.escape(s) for s in literals)
                 pattern = self.compile(fields["contains"][1], pattern_source, rid, ignore_case)
 
+        unless = None
+        if "unless" in fields:
+            source = self.string(fields["unless"][1], "unless", rid)
+            unless = self.compile(fields["unless"][1], source, rid, ignore_case) if source else None
+
         echo = None
         if "echo" in fields:
             echo = self.string(fields["echo"][1], "echo", rid)
@@ -496,6 +501,7 @@ class _SetBuilder:
             doc=(doc or "").strip(),
             pattern=pattern,
             pattern_source=pattern_source,
+            unless=unless,
             within=within,
             max_chars=max_chars,
             min_chars=min_chars,
@@ -531,9 +537,13 @@ class _SetBuilder:
         min_lines = self.integer(fields["min_lines"][1], "run.min_lines", rid, 2) if "min_lines" in fields else None
         max_chars = self.integer(fields["max_chars"][1], "run.max_chars", rid, 1) if "max_chars" in fields else None
         punctuated = self.boolean(fields["punctuated"][1], "run.punctuated", rid) if "punctuated" in fields else None
+        max_width = self.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
+        if max_width is not None and max_chars is None:
+            max_chars = max_width  # a width limit alone: no separate character limit
         return RunShape(
             min_lines=defaults.min_lines if min_lines is None else min_lines,
             max_chars=defaults.max_chars if max_chars is None else max_chars,
+            max_width=max_width,
             punctuated=defaults.punctuated if punctuated is None else punctuated,
         )
 

@@ -95,6 +95,8 @@ class RunShape:
 
     min_lines: int = 4
     max_chars: int = 12
+    #: Display width limit, a CJK (wide) character counting two: one limit for menus in any script.
+    max_width: int | None = None
     #: When False, a line with sentence punctuation breaks the run.
     punctuated: bool = False
 
@@ -122,6 +124,8 @@ class Rule:
     pattern: regex.Pattern[str] | None = None
     #: The source of ``pattern`` as written, for messages.
     pattern_source: str = ""
+    #: A line matching this never fires (and breaks a run): the rule's exceptions.
+    unless: regex.Pattern[str] | None = None
     within: Within | None = None
     max_chars: int | None = None
     min_chars: int | None = None

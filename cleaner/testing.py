@@ -1,9 +1,9 @@
 """Testing rule files: each rule's examples, each set's tests, and fixture snapshots.
 
 An example is a small document. A ``remove`` example passes when the rule,
-alone, removes its last non-empty line (every line, for a ``run`` rule: the
-run is the example); earlier lines are context, such as the headline a
-title echo repeats. A ``keep`` example passes when the rule removes nothing
+alone, removes its last non-empty line; earlier lines are context, such as
+the headline a title echo repeats. For a ``run`` rule the run is the example:
+every line after the first (the document's headline) must go. A ``keep`` example passes when the rule removes nothing
 from it. This is semgrep's ``ruleid:``/``ok:`` pair, one rule at a time.
 """
 
@@ -42,7 +42,7 @@ def touched_lines(rule: Rule, text: str) -> set[int]:
 
 def _judged_lines(rule: Rule, example: str) -> list[int]:
     numbered = [n for n, line in enumerate(example.split("\n"), 1) if line.strip()]
-    return numbered if rule.kind == "run" else numbered[-1:]
+    return numbered[1:] if rule.kind == "run" else numbered[-1:]
 
 
 def example_failures(rule_set: RuleSet, own_only: bool = True) -> Iterator[Failure]:

@@ -102,6 +102,7 @@ def test_run_removes_runs_of_short_unpunctuated_lines() -> None:
           - {id: menu, remove: run, run: {min_lines: 3, max_chars: 6}}
     """)
     text = doc("""
+        标题
         首页
         新闻
 
@@ -113,7 +114,7 @@ def test_run_removes_runs_of_short_unpunctuated_lines() -> None:
         一
         二
     """)
-    assert p(text) == "正文第一句话很长，而且有标点。\n前言\n短句。\n一\n二\n"
+    assert p(text) == "标题\n正文第一句话很长，而且有标点。\n前言\n短句。\n一\n二\n"
 
 
 def test_run_measures_markdown_links_by_their_text() -> None:
@@ -121,8 +122,17 @@ def test_run_measures_markdown_links_by_their_text() -> None:
         rules:
           - {id: menu, remove: run, run: {min_lines: 3, max_chars: 8}}
     """)
-    text = "* [首页](https://example.com/a/very/long/path)\n* [科技](/tech)\n* [体育](/sports)\nBody text, long enough.\n"
-    assert p(text) == "Body text, long enough.\n"
+    text = "Title\n* [首页](https://example.com/a/very/long/path)\n* [科技](/tech)\n* [体育](/sports)\nBody text, long enough.\n"
+    assert p(text) == "Title\nBody text, long enough.\n"
+
+
+def test_run_never_takes_the_headline() -> None:
+    p = pipe("""
+        rules:
+          - {id: menu, remove: run, run: {min_lines: 3, max_chars: 30}}
+    """)
+    text = "Lithium aus dem Schredder | heise online\nNews\nLithium aus dem Schredder\nSecurity\nDeveloper\nBody.\n"
+    assert p(text) == "Lithium aus dem Schredder | heise online\nNews\nLithium aus dem Schredder\nSecurity\nDeveloper\nBody.\n"
 
 
 def test_title_echo_keeps_the_barest_copy_of_the_headline() -> None:
