@@ -8,6 +8,7 @@ maps ``CleanerError`` to a one-line message on stderr and an exit code
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -111,6 +112,181 @@ def eval_(
             f"chrome_removed={m.chrome_removed:.2%} docs_losing_content={m.docs_losing_content} "
             f"worst_kept={m.worst_kept:.2%}"
         )
+
+
+def _rule_files(rules: list[str] | None) -> list[Path]:
+    from cleaner.loader import builtin_rules_dir, iter_rule_files
+
+    files = list(iter_rule_files(rules or [str(builtin_rules_dir())]))
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise _fail(f"{missing[0]}: no such rule file or built-in set")
+    return files
+
+
+@app.command("rules")
+def rules_(name: Annotated[Optional[str], typer.Argument(help="A set name or a rule id.")] = None) -> None:  # noqa: UP007
+    """List the built-in rule sets, or print one set's rules or one rule's doc and examples."""
+    from cleaner.loader import builtin_rule_sets, load_builtin
+
+    try:
+        sets = {n: load_builtin(n) for n in builtin_rule_sets()}
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    if name is None:
+        for n, rs in sets.items():
+            typer.echo(f"{n:10} {len(rs.rules):3} rules  {rs.description}")
+        return
+    if name in sets:
+        for rule in sets[name].rules:
+            typer.echo(f"{rule.id:28} {rule.kind:5}  {rule.location}")
+        return
+    for rs in sets.values():
+        for rule in rs.rules:
+            if rule.id == name and rule.source == rs.path:
+                typer.echo(f"{rule.id} ({rule.kind}, {rule.location})\n\n{rule.doc}\n")
+                if rule.pattern_source:
+                    typer.echo(f"match: {rule.pattern_source}")
+                for text in rule.examples.remove:
+                    typer.echo(f"  removes: {text!r}")
+                for text in rule.examples.keep:
+                    typer.echo(f"  keeps:   {text!r}")
+                return
+    raise _fail(f"no built-in rule set or rule named '{name}'")
+
+
+@app.command("test")
+def test_(
+    rules: Annotated[Optional[list[str]], typer.Argument(help="Rule sets, files or directories. Default: the built-in sets.")] = None,  # noqa: UP007, E501
+    fixtures: Annotated[Optional[Path], typer.Option(help="Also check <name>.txt -> <name>.clean.txt under DIR.")] = None,  # noqa: UP007, E501
+    update: Annotated[bool, typer.Option(help="Rewrite the expected .clean.txt files and show what changed.")] = False,
+) -> None:
+    """Run every rule's examples, every set's tests, and fixture snapshots."""
+    from cleaner.loader import load_rules
+    from cleaner.testing import example_failures, fixture_failures, fixture_pairs, set_test_failures
+
+    try:
+        sets = [load_rules(path) for path in _rule_files(rules)]
+        failures = []
+        checks = 0
+        for rs in sets:
+            own = [r for r in rs.rules if r.source == rs.path]
+            checks += sum(len(r.examples.remove) + len(r.examples.keep) for r in own) + len(rs.tests)
+            failures += list(example_failures(rs)) + list(set_test_failures(rs))
+        if fixtures is not None:
+            pipeline = Pipeline.from_rules(*rules) if rules else Pipeline.default()
+            checks += sum(1 for _ in fixture_pairs(fixtures))
+            failures += list(fixture_failures(fixtures, pipeline, update=update))
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    updated = [f for f in failures if update and f.message in ("updated", "created")]
+    failed = [f for f in failures if f not in updated]
+    for failure in failures:
+        typer.echo(str(failure), err=failure in failed)
+    typer.echo(f"{checks - len(failed)} passed, {len(failed)} failed" + (f", {len(updated)} updated" if updated else ""))
+    if failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="The raw document.")],
+    rules: RulesOption = None,
+    format: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,  # noqa: A002
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,  # noqa: UP007, E501
+) -> None:
+    """Show which rule removed which line (text margin, JSON, or a self-contained HTML page)."""
+    from cleaner.explain import explain_lines, render_html, render_json, render_text
+
+    try:
+        text = read_text(file)
+        result = _pipeline(rules).clean(text)
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    if format is ExplainFormat.json:
+        page = render_json(result) + "\n"
+    elif format is ExplainFormat.html:
+        page = render_html(explain_lines(text, result), file.name)
+    else:
+        page = render_text(explain_lines(text, result))
+        if output is None and sys.stdout.isatty():
+            page = "".join(_colour(line) for line in page.splitlines(keepends=True))
+    if output is None:
+        sys.stdout.write(page)
+    else:
+        write_text_atomic(output, page)
+
+
+def _colour(line: str) -> str:
+    if line.startswith("- "):
+        return typer.style(line, fg="red")
+    if line.startswith("~ "):
+        return typer.style(line, fg="yellow")
+    return line
+
+
+@app.command()
+def lint(
+    rules: Annotated[Optional[list[str]], typer.Argument(help="Rule sets, files or directories. Default: the built-in sets.")] = None,  # noqa: UP007, E501
+    corpus: Annotated[Optional[Path], typer.Option(help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
+    max_share: Annotated[float, typer.Option(help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
+) -> None:
+    """Validate rule files: schema, regexes, examples, backtracking, dead and over-broad rules."""
+    from cleaner.lint import lint_files
+
+    if corpus is not None and not corpus.is_dir():
+        raise _fail(f"{corpus}: not a directory")
+    try:
+        findings = lint_files(_rule_files(rules), corpus, max_share)
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    errors = [f for f in findings if f.severity == "error"]
+    for finding in findings:
+        typer.echo(str(finding), err=True)
+    typer.echo(f"{len(errors)} errors, {len(findings) - len(errors)} warnings")
+    if errors:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+@app.command()
+def diff(
+    corpus: Annotated[Path, typer.Argument(help="A directory of raw documents (or one file).")],
+    rules: RulesOption = None,
+    against: Annotated[list[str], typer.Option("--against", help="The new rule sets to compare with -r.")] = ...,  # type: ignore[assignment]
+    sample: Annotated[int, typer.Option(help="At most this many documents (first in path order).")] = 1000,
+    glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
+) -> None:
+    """Lines that only the new rules remove (+) or only the old ones removed (-), per document."""
+    from cleaner.diffing import diff_files, summarise
+
+    try:
+        old, new = _pipeline(rules), Pipeline.from_rules(*against)
+        files = [(path, str(relative)) for path, relative in walk_inputs([corpus], glob)][:sample]
+        diffs = diff_files(files, old, new)
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    for d in diffs:
+        if not d.changed:
+            continue
+        typer.echo(f"== {d.name}")
+        for number, rule, text in d.newly_removed:
+            typer.echo(f"+ {number:>5} {rule}: {text}")
+        for number, rule, text in d.newly_kept:
+            typer.echo(f"- {number:>5} {rule}: {text}")
+    summary = summarise(diffs)
+    typer.echo(
+        f"{summary['documents_changed']} of {summary['documents']} documents changed; "
+        f"{summary['lines_newly_removed']} lines newly removed, {summary['lines_newly_kept']} newly kept"
+    )
+    for label in ("newly_removed_by_rule", "newly_kept_by_rule"):
+        for rule, count in summary[label].items():  # type: ignore[attr-defined]
+            typer.echo(f"  {label.split('_by')[0].replace('_', ' ')} by {rule}: {count}")
 
 
 def main() -> None:

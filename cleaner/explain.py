@@ -122,7 +122,8 @@ _PAGE = """<!DOCTYPE html>
 <html lang="und"><head><meta charset="utf-8"><title>cleaner explain: {title}</title>
 <style>
 body {{ font: 14px/1.5 system-ui, sans-serif; margin: 0; display: flex; }}
-#legend {{ position: sticky; top: 0; align-self: flex-start; min-width: 16em; padding: 1em; border-right: 1px solid #ccc; }}
+#legend {{ position: sticky; top: 0; align-self: flex-start; min-width: 16em; max-width: 20em; padding: 1em; border-right: 1px solid #ccc; }}
+#legend h1 {{ font-size: 1.1em; word-break: break-all; }}
 #legend ul {{ list-style: none; padding: 0; }} #legend li {{ padding: 2px 6px; margin: 2px 0; border-radius: 3px; }}
 #doc {{ padding: 1em; white-space: pre-wrap; font-family: ui-monospace, monospace; }}
 .line {{ display: flex; gap: 1em; }} .line .n {{ color: #999; min-width: 4em; text-align: right; }}

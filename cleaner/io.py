@@ -27,6 +27,10 @@ _BOMS = (
 )
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     """Decode a raw file's bytes; raise ``InputError`` naming ``name`` when nothing fits."""
     for bom, encoding in _BOMS:
@@ -68,6 +72,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)

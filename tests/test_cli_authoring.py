@@ -1,0 +1,168 @@
+"""cleaner rules / test / explain / lint / diff through typer's CliRunner: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+
+from .conftest import FIXTURES
+
+runner = CliRunner()
+SEED = FIXTURES / "seeds" / "000_bb85972b42f7c48e.txt"
+
+GOOD = """\
+name: good
+rules:
+  - id: ad
+    doc: An ad label.
+    remove: line
+    match: '^广告$'
+    examples:
+      remove: ['广告']
+      keep: ['广告费用上涨了。']
+"""
+
+
+def test_rules_lists_the_sets_and_shows_a_rule() -> None:
+    listed = runner.invoke(app, ["rules"])
+    assert listed.exit_code == 0
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["base", "default", "en-web", "zh-news"]
+    shown = runner.invoke(app, ["rules", "zh-disclaimer"])
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("zh-disclaimer (line, rules/zh-news.yaml:")
+    assert "  keeps:   '该公司随后发布声明，称免责声明并不能免除其法律责任。'" in shown.stdout
+    missing = runner.invoke(app, ["rules", "nope"])
+    assert (missing.exit_code, missing.stderr) == (2, "cleaner: no built-in rule set or rule named 'nope'\n")
+
+
+def test_test_passes_on_the_shipped_sets_and_fixtures() -> None:
+    result = runner.invoke(app, ["test", "--fixtures", str(FIXTURES)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_test_reports_a_failing_example_with_its_yaml_line(write) -> None:
+    path = write("r.yaml", GOOD.replace("'广告费用上涨了。'", "'广告'"))
+    result = runner.invoke(app, ["test", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:9: rule 'ad': keep example was removed: '广告'\n"
+    assert result.stdout == "1 passed, 1 failed\n"
+
+
+def test_test_shows_a_diff_for_a_failing_set_test(write) -> None:
+    path = write("r.yaml", GOOD + "tests:\n  - name: drops the ad\n    input: \"a\\n广告\\n\"\n    expect: \"a\\nb\\n\"\n")
+    result = runner.invoke(app, ["test", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:11: test 'drops the ad' failed (rules that fired: ad)" in result.stderr
+    assert "-b\n" in result.stderr and "+a\n" not in result.stderr
+
+
+def test_test_update_rewrites_a_stale_snapshot(tmp_path: Path) -> None:
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "a.txt").write_text("标题\n\n0 阅读:0\n", encoding="utf-8")
+    (tmp_path / "g" / "a.clean.txt").write_text("标题\n\n0 阅读:0\n", encoding="utf-8")
+    stale = runner.invoke(app, ["test", "--fixtures", str(tmp_path)])
+    assert stale.exit_code == 1
+    assert f"{tmp_path / 'g' / 'a.txt'}: output differs (rules that fired: zh-counter)" in stale.stderr
+    updated = runner.invoke(app, ["test", "--fixtures", str(tmp_path), "--update"])
+    assert updated.exit_code == 0
+    assert f"{tmp_path / 'g' / 'a.clean.txt'}: updated" in updated.stdout
+    assert (tmp_path / "g" / "a.clean.txt").read_text(encoding="utf-8") == "标题\n"
+
+
+def test_lint_passes_on_the_shipped_rules() -> None:
+    result = runner.invoke(app, ["lint", "rules"])
+    assert (result.exit_code, result.stdout) == (0, "0 errors, 0 warnings\n")
+
+
+def test_lint_reports_errors_with_file_line_col(write) -> None:
+    path = write("bad.yaml", "rules:\n  - {id: a, remove: line, match: '('}\n")
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:2:36: error: rule 'a': bad regex: missing ) at position 1 of '('\n"
+
+
+def test_lint_flags_missing_examples_literals_and_backtracking(write) -> None:
+    path = write(
+        "r.yaml",
+        "rules:\n"
+        "  - {id: more, remove: line, match: 'Read more...', examples: {remove: [Read more...], keep: [x]}}\n"
+        "  - {id: slow, remove: line, match: '^(a+)+$', examples: {remove: [aa], keep: [b]}}\n"
+        "  - {id: bare, remove: line, match: '^x$'}\n",
+    )
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert f"{path}:2: rule 'more': warning: match 'Read more...' looks like a literal" in lines[0]
+    assert lines[1] == f"{path}:3: rule 'slow': warning: match '^(a+)+$' nests a quantifier inside a repeated group (may backtrack)"  # noqa: E501
+    assert lines[2].startswith(f"{path}:3: rule 'slow': error: match '^(a+)+$' backtracks catastrophically")
+    assert lines[3:] == [
+        f"{path}:4: rule 'bare': error: no 'remove' example: add a line this rule must remove",
+        f"{path}:4: rule 'bare': error: no 'keep' example: add a similar line this rule must keep",
+    ]
+    assert result.stdout == "3 errors, 2 warnings\n"
+
+
+def test_lint_corpus_finds_dead_and_over_broad_rules(write, tmp_path: Path) -> None:
+    rules = write(
+        "r.yaml",
+        "rules:\n"
+        "  - {id: never, remove: line, match: '^zzz$', examples: {remove: [zzz], keep: [z]}}\n"
+        "  - {id: every, remove: line, match: '.', examples: {remove: [a], keep: [' ']}}\n",
+    )
+    write("corpus/a.txt", "one\ntwo\n")
+    result = runner.invoke(app, ["lint", str(rules), "--corpus", str(tmp_path / "corpus")])
+    assert result.exit_code == 0
+    assert f"{rules}:2: rule 'never': warning: never fires on {tmp_path / 'corpus'} (dead rule?)" in result.stderr
+    assert f"{rules}:3: rule 'every': warning: removes 100% of the lines of {tmp_path / 'corpus'} (over-broad?)" in result.stderr  # noqa: E501
+
+
+def test_explain_text_marks_each_removed_line_with_its_rule(write) -> None:
+    path = write("a.txt", "标题\n0 阅读:0\n正文。\n")
+    result = runner.invoke(app, ["explain", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{'':24}     1 | 标题\n"
+        f"{'- zh-counter':24}     2 | 0 阅读:0\n"
+        f"{'':24}     3 | 正文。\n"
+        "1 of 3 lines removed: zh-counter 1\n"
+    )
+
+
+def test_explain_json_replays_to_the_clean_text() -> None:
+    result = runner.invoke(app, ["explain", str(SEED), "--format", "json"])
+    data = json.loads(result.stdout)
+    expected = SEED.with_name(SEED.stem + ".clean.txt").read_text(encoding="utf-8")
+    assert data["text"] == expected
+    assert [r["rule"] for r in data["removals"]] == ["zh-byline-timestamp", "zh-follow-prompt", "zh-disclaimer", "zh-counter"]  # noqa: E501
+    raw = SEED.read_text(encoding="utf-8")
+    for removal in data["removals"]:  # every removal names exactly the text at its offsets
+        assert raw[removal["start"] : removal["end"]] == removal["text"]
+
+
+def test_explain_later_round_removals_map_back_to_input_lines(write) -> None:
+    rules = write("r.yaml", "rules:\n  - {id: nav, remove: line, match: '^NAV$'}\n  - {id: top, remove: line, match: '^TOP$', within: {first: 1}}\n")  # noqa: E501
+    doc = write("a.txt", "NAV\nTOP\nBody.\n")
+    result = runner.invoke(app, ["explain", str(doc), "-r", str(rules)])
+    assert result.stdout.splitlines()[:2] == [f"{'- nav':24}     1 | NAV", f"{'- top':24}     2 | TOP"]
+
+
+def test_diff_shows_lines_whose_fate_changed(write, tmp_path: Path) -> None:
+    old = write("old.yaml", "rules:\n  - {id: ad, remove: line, match: '^AD$'}\n")
+    new = write("new.yaml", "rules:\n  - {id: promo, remove: line, match: '^PROMO$'}\n")
+    write("corpus/a.txt", "Body.\nAD\nPROMO\n")
+    write("corpus/b.txt", "Other body.\n")
+    result = runner.invoke(app, ["diff", str(tmp_path / "corpus"), "-r", str(old), "--against", str(new)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "== a.txt\n"
+        "+     3 promo: PROMO\n"
+        "-     2 ad: AD\n"
+        "1 of 2 documents changed; 1 lines newly removed, 1 newly kept\n"
+        "  newly removed by promo: 1\n"
+        "  newly kept by ad: 1\n"
+    )
