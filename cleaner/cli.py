@@ -14,7 +14,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cleaner.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, CleanerError
+from cleaner.engine import DEFAULT_TIMEOUT
+from cleaner.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
 from cleaner.io import read_text, walk_inputs, write_text_atomic
 from cleaner.pipeline import Pipeline
 
@@ -46,16 +47,24 @@ def _pipeline(rules: list[str] | None) -> Pipeline:
     return Pipeline.from_rules(*(rules or []))
 
 
+def _clean_file(pipeline: Pipeline, file: Path) -> str:
+    try:
+        return pipeline(read_text(file))
+    except RuleTimeoutError as exc:
+        raise RuleTimeoutError(exc.rule_id, pipeline.timeout, str(file)) from None
+
+
 @app.command()
 def clean(
     inputs: Annotated[Optional[list[str]], typer.Argument(help="Files or directories; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
     glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
+    regex_timeout: Annotated[float, typer.Option(help="Seconds one regex may run on one document.")] = DEFAULT_TIMEOUT,
 ) -> None:
     """Clean files, directories or stdin. One file and no -o prints the clean text."""
     try:
-        pipeline = _pipeline(rules)
+        pipeline = Pipeline.from_rules(*(rules or []), timeout=regex_timeout)
         items = inputs or ["-"]
         if items == ["-"]:
             text = sys.stdin.read()
@@ -65,13 +74,13 @@ def clean(
         if output is None:
             if len(paths) != 1 or paths[0].is_dir():
                 raise _fail("several inputs or a directory need -o DIR")
-            sys.stdout.write(pipeline(read_text(paths[0])))
+            sys.stdout.write(_clean_file(pipeline, paths[0]))
             return
         failed = 0
         for file, relative in walk_inputs(paths, glob):
             try:
-                write_text_atomic(output / relative, pipeline(read_text(file)))
-            except CleanerError as exc:
+                write_text_atomic(output / relative, _clean_file(pipeline, file))
+            except CleanerError as exc:  # one bad document is reported; the rest go on
                 failed += 1
                 typer.echo(f"cleaner: {exc}", err=True)
         if failed:

@@ -64,3 +64,22 @@ def test_bad_rule_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["clean", str(SEEDS[0][0]), "-r", str(bad)])
     assert result.exit_code == 2
     assert result.stderr == f"cleaner: {bad}:2:36: rule 'a': bad regex: missing ) at position 1 of '('\n"
+
+
+def test_a_runaway_regex_fails_its_document_by_name_and_the_run_goes_on(tmp_path: Path) -> None:
+    rules = tmp_path / "slow.yaml"
+    rules.write_text("rules:\n  - {id: slow, remove: line, match: '^(a|aa)+$'}\n", encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad.txt").write_text("a" * 60 + "!\n", encoding="utf-8")
+    (src / "good.txt").write_text("fine\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["clean", str(src), "-o", str(tmp_path / "out"), "-r", str(rules), "--regex-timeout", "0.2"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"cleaner: rule 'slow': regex timed out after 0.2s on document '{src / 'bad.txt'}' "
+        "(catastrophic backtracking?)\n"
+    )
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == "fine\n"
+    assert not (tmp_path / "out" / "bad.txt").exists()
