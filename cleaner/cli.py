@@ -7,7 +7,9 @@ maps ``CleanerError`` to a one-line message on stderr and an exit code
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -26,6 +28,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+#: Failed documents echoed to stderr; all of them are in errors.jsonl.
+MAX_ERRORS_SHOWN = 20
 
 RulesOption = Annotated[
     Optional[list[str]],  # noqa: UP007 - typer needs Optional here on Python 3.10
@@ -54,39 +59,124 @@ def _clean_file(pipeline: Pipeline, file: Path) -> str:
         raise RuleTimeoutError(exc.rule_id, pipeline.timeout, str(file)) from None
 
 
+def _expand(items: list[str]) -> list[Path]:
+    """Arguments -> paths; a quoted glob (``'data/**/*.jsonl'``) is expanded here, sorted."""
+    import glob as globbing
+
+    paths: list[Path] = []
+    for item in items:
+        if not Path(item).exists() and any(ch in item for ch in "*?["):
+            matches = sorted(globbing.glob(item, recursive=True))
+            if not matches:
+                raise _fail(f"{item}: no file matches")
+            paths.extend(Path(m) for m in matches)
+        else:
+            paths.append(Path(item))
+    return paths
+
+
 @app.command()
-def clean(
-    inputs: Annotated[Optional[list[str]], typer.Argument(help="Files or directories; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
+def clean(  # noqa: PLR0913 - one option per user-facing knob
+    inputs: Annotated[Optional[list[str]], typer.Argument(help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
-    glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL field holding the document id (else the line number).")] = "id",  # noqa: E501
+    url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
+    report: Annotated[Optional[Path], typer.Option(help="Write a JSON summary of the run here.")] = None,  # noqa: UP007
+    ledger: Annotated[Optional[Path], typer.Option(help="Write one JSON line per removal here.")] = None,  # noqa: UP007
+    resume: Annotated[bool, typer.Option(help="Skip outputs that are already complete.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Clean but write nothing; print the summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    glob: Annotated[Optional[str], typer.Option(help="Files to take from directories (default: *.txt and JSONL).")] = None,  # noqa: UP007, E501
     regex_timeout: Annotated[float, typer.Option(help="Seconds one regex may run on one document.")] = DEFAULT_TIMEOUT,
 ) -> None:
-    """Clean files, directories or stdin. One file and no -o prints the clean text."""
+    """Clean files, directories, JSONL corpora or stdin. One text file and no -o prints the clean text."""
+    from cleaner.runner import RunOptions, run
+    from cleaner.streams import is_jsonl
+
     try:
         pipeline = Pipeline.from_rules(*(rules or []), timeout=regex_timeout)
         items = inputs or ["-"]
         if items == ["-"]:
-            text = sys.stdin.read()
-            sys.stdout.write(pipeline(text))
+            sys.stdout.write(pipeline(sys.stdin.read()))
             return
-        paths = [Path(item) for item in items]
-        if output is None:
-            if len(paths) != 1 or paths[0].is_dir():
-                raise _fail("several inputs or a directory need -o DIR")
+        paths = _expand(items)
+        if output is None and not dry_run:
+            if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]):
+                raise _fail("several inputs, a directory or a JSONL file need -o DIR")
             sys.stdout.write(_clean_file(pipeline, paths[0]))
             return
-        failed = 0
-        for file, relative in walk_inputs(paths, glob):
-            try:
-                write_text_atomic(output / relative, _clean_file(pipeline, file))
-            except CleanerError as exc:  # one bad document is reported; the rest go on
-                failed += 1
-                typer.echo(f"cleaner: {exc}", err=True)
-        if failed:
-            raise typer.Exit(EXIT_SOME_FAILED)
+        options = RunOptions(
+            output=output, jobs=jobs or os.cpu_count() or 1, text_field=text_field, id_field=id_field,
+            url_field=url_field, resume=resume, dry_run=dry_run, ledger=ledger, report=report,
+        )  # fmt: skip
+        with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = run(paths, pipeline, options, glob, progress)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
+    for failure in result.failed_documents[:MAX_ERRORS_SHOWN]:
+        source, error = failure["source"], failure["error"]
+        typer.echo(f"cleaner: {error}" if error.startswith(source) else f"cleaner: {source}: {error}", err=True)
+    if result.failed > MAX_ERRORS_SHOWN:
+        typer.echo(f"cleaner: ... and {result.failed - MAX_ERRORS_SHOWN} more failed documents", err=True)
+    if not quiet:
+        typer.echo(_summary(result, output, dry_run), err=True)
+    if result.failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+class _progress:  # noqa: N801 - used as a context manager, reads like a function
+    """A rich progress line on a terminal (documents, docs/s, MB/s); nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not self.enabled:
+            return None
+        import time
+
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            SpinnerColumn(), TextColumn("{task.fields[stats]}"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.bar.start()
+        task = self.bar.add_task("clean", stats="starting")
+        started = time.perf_counter()
+
+        def update(documents: int, nbytes: int) -> None:
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            stats = f"{documents:,} docs  {documents / elapsed:,.0f} docs/s  {nbytes / 1e6 / elapsed:,.1f} MB/s"
+            self.bar.update(task, stats=stats)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+
+def _summary(report: object, output: Path | None, dry_run: bool) -> str:
+    r = report  # RunReport
+    lines = [
+        f"documents  {r.documents:>12,}" + (f"   ({r.skipped_units} complete outputs skipped)" if r.skipped_units else ""),  # type: ignore[attr-defined]  # noqa: E501
+        f"failed     {r.failed:>12,}" + (f"   see {output / 'errors.jsonl'}" if r.failed and output and not dry_run else ""),  # type: ignore[attr-defined, operator]  # noqa: E501
+        f"flagged    {r.flagged:>12,}",  # type: ignore[attr-defined]
+        f"chars in   {r.chars_in:>12,}",  # type: ignore[attr-defined]
+        f"chars out  {r.chars_out:>12,}",  # type: ignore[attr-defined]
+    ]
+    top = r.rule_chars.most_common(5)  # type: ignore[attr-defined]
+    if top:
+        lines.append("top rules by removed characters:")
+        lines += [f"  {rule:<28} {chars:>10,} chars  {r.rule_lines[rule]:>8,} lines" for rule, chars in top]  # type: ignore[attr-defined]  # noqa: E501
+    if dry_run:
+        lines.append("dry run: nothing written")
+    return "\n".join(lines)
 
 
 @app.command("eval")
