@@ -39,6 +39,10 @@ _DECORATION = regex.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = regex.compile(r"[。！？，]|[.!?,](?:\s|$)")
 _FRONT_MATTER = "---"
+#: A line longer than this is never chrome-sized.
+_LONG_LINE = 5_000
+#: Extra regex budget per character searched (0.5 s per million): big inputs are not runaway patterns.
+_SECONDS_PER_CHAR = 0.5e-6
 _WIDE = regex.compile(r"[\p{East_Asian_Width=W}\p{East_Asian_Width=F}]")
 
 
@@ -53,7 +57,7 @@ class StripResult:
 class _Lines:
     """A text split into lines, with the offsets and zones rules need."""
 
-    __slots__ = ("text", "lines", "starts", "non_empty", "_stripped")
+    __slots__ = ("text", "lines", "starts", "non_empty", "_stripped", "long_chars")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -67,6 +71,8 @@ class _Lines:
             offset += len(line) + 1
         self._stripped = [line.strip() for line in self.lines]
         self.non_empty = [i for i, s in enumerate(self._stripped) if s]
+        #: Characters in lines too long to be chrome; when they dominate, short-line rules skip them.
+        self.long_chars = sum(len(line) for line in self.lines if len(line) > _LONG_LINE)
 
     def stripped(self, i: int) -> str:
         return self._stripped[i]
@@ -91,8 +97,10 @@ class _Lines:
 
 
 def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos: int, timeout: float) -> regex.Match[str] | None:  # noqa: E501
+    """One regex call with a budget: ``timeout`` plus time in proportion to the length searched."""
+    budget = timeout + (endpos - pos) * _SECONDS_PER_CHAR
     try:
-        return pattern.search(text, pos, endpos, timeout=timeout)
+        return pattern.search(text, pos, endpos, timeout=budget)
     except TimeoutError:
         raise RuleTimeoutError(rule.id, timeout) from None
 
@@ -113,6 +121,13 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     if lo >= hi:
         return []
     text, pattern = lines.text, rule.pattern
+    if rule.max_chars is not None and lines.long_chars * 2 > len(text):
+        # a page of a few enormous lines: look only at the lines short enough for this rule
+        return [
+            i for i in range(lo, hi)
+            if len(lines.stripped(i)) <= rule.max_chars and _guards_ok(rule, lines.stripped(i), timeout)
+            and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
+        ]  # fmt: skip
     pos, endpos = lines.starts[lo], lines.end(hi - 1)
     hits = []
     while pos <= endpos:

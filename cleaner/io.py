@@ -39,12 +39,13 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: not valid {encoding} despite its byte-order mark ({exc.reason})") from None
+    head = data[:8192]
+    if head.count(b"\x00") * 10 > len(head):  # text has a stray NUL at most; binaries are full of them
+        raise InputError(f"{name}: binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096] and data.count(b"\x00") > len(data) // 8:
-        raise InputError(f"{name}: binary file (NUL bytes), not text")
     import charset_normalizer  # only needed for the rare non-UTF-8 file
 
     best = charset_normalizer.from_bytes(data).best()
