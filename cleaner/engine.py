@@ -15,6 +15,7 @@ most rules cost one C-level scan per document instead of one call per line.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,14 +31,22 @@ DEFAULT_TIMEOUT = 2.0
 #: Which rule "owns" a line several rules remove: the most specific kind first.
 _KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "head": 3, "rest": 3}
 
+# The engine's own helper patterns use the stdlib ``re``: they are simple and it scans faster.
 #: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
-_SENTENCE_PUNCT = regex.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
+_SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: Markdown link or image markup, reduced to its visible text when measuring a line.
-_MD_LINK = regex.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 #: What decorates a heading or list item without being part of its words.
-_DECORATION = regex.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
+_DECORATION = re.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
+_DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 #: An echo's extra text that reads like prose rather than a site name.
-_PROSE_EXTRA = regex.compile(r"[。！？，]|[.!?,](?:\s|$)")
+_PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
+#: Characters of whole-text scan that one per-line regex call is worth.
+_PER_LINE_COST = 200
+#: A headline shorter than this is too common a string to call a line its echo.
+_MIN_HEADLINE = 4
+#: Default ``max_extra`` of an echo: the headline copies for it are shared between rules.
+_ECHO_EXTRA = 24
 _FRONT_MATTER = "---"
 #: A line longer than this is never chrome-sized.
 _LONG_LINE = 5_000
@@ -57,7 +66,9 @@ class StripResult:
 class _Lines:
     """A text split into lines, with the offsets and zones rules need."""
 
-    __slots__ = ("text", "lines", "starts", "non_empty", "_stripped", "long_chars")
+    __slots__ = (
+        "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_folded", "_headline", "_by_length",
+    )  # fmt: skip
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -73,6 +84,33 @@ class _Lines:
         self.non_empty = [i for i, s in enumerate(self._stripped) if s]
         #: Characters in lines too long to be chrome; when they dominate, short-line rules skip them.
         self.long_chars = sum(len(line) for line in self.lines if len(line) > _LONG_LINE)
+        self._folded: str | None = None
+        self._headline: list[int] | None = None
+        self._by_length: tuple[list[int], list[int]] | None = None
+
+    def short_lines(self, max_chars: int) -> list[int]:
+        """Non-empty lines whose stripped length is at most ``max_chars``, in document order."""
+        if self._by_length is None:
+            order = sorted(self.non_empty, key=lambda i: len(self._stripped[i]))
+            self._by_length = (order, [len(self._stripped[i]) for i in order])
+        order, lengths = self._by_length
+        return sorted(order[: bisect_right(lengths, max_chars)])
+
+    def may_match(self, rule: Rule) -> bool:
+        """False when none of the rule's required literals is in the text: its pattern cannot match."""
+        if not rule.literals:
+            return True
+        if rule.literals_ignore_case:
+            if self._folded is None:
+                self._folded = self.text.casefold()
+            return any(literal in self._folded for literal in rule.literals)
+        return any(literal in self.text for literal in rule.literals)
+
+    def headline_copies(self) -> list[int]:
+        """Lines repeating the headline (computed once per text, shared by every rule)."""
+        if self._headline is None:
+            self._headline = _headline_copies(self)
+        return self._headline
 
     def stripped(self, i: int) -> str:
         return self._stripped[i]
@@ -118,16 +156,18 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     """Lines in the rule's zone on which its pattern matches and its length guards hold."""
     assert rule.pattern is not None
     lo, hi = lines.zone(rule)
-    if lo >= hi:
+    if lo >= hi or not lines.may_match(rule):
         return []
     text, pattern = lines.text, rule.pattern
-    if rule.max_chars is not None and lines.long_chars * 2 > len(text):
-        # a page of a few enormous lines: look only at the lines short enough for this rule
-        return [
-            i for i in range(lo, hi)
-            if len(lines.stripped(i)) <= rule.max_chars and _guards_ok(rule, lines.stripped(i), timeout)
-            and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
-        ]  # fmt: skip
+    if rule.max_chars is not None:
+        short = lines.short_lines(rule.max_chars)
+        if len(short) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text):
+            # few lines are short enough for this rule: match them one by one, skip the rest of the text
+            return [
+                i for i in short
+                if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
+                and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
+            ]  # fmt: skip
     pos, endpos = lines.starts[lo], lines.end(hi - 1)
     hits = []
     while pos <= endpos:
@@ -145,7 +185,9 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 
 def _core(line: str) -> str:
     """A line as a headline: markdown links reduced to their text, heading/list marks dropped."""
-    return _DECORATION.sub("", _MD_LINK.sub(r"\1", line))
+    if "](" in line:
+        line = _MD_LINK.sub(r"\1", line)
+    return _DECORATION.sub("", line) if line[:1] in _DECORATION_CHARS or line[-1:] in _DECORATION_CHARS else line
 
 
 def _title_index(lines: _Lines) -> int | None:
@@ -162,7 +204,7 @@ def _title_index(lines: _Lines) -> int | None:
 
 def _echoes(core: str, title: str, max_extra: int) -> bool:
     short, long = (core, title) if len(core) <= len(title) else (title, core)
-    if len(short) < 4 or len(long) - len(short) > max_extra:
+    if len(short) < _MIN_HEADLINE or len(long) - len(short) > max_extra:
         return False
     if long.startswith(short):
         extra = long[len(short):]
@@ -173,18 +215,25 @@ def _echoes(core: str, title: str, max_extra: int) -> bool:
     return not _PROSE_EXTRA.search(extra)
 
 
-def _headline_copies(lines: _Lines, max_extra: int = 24) -> list[int]:
+def _headline_copies(lines: _Lines, max_extra: int = _ECHO_EXTRA) -> list[int]:
     """Lines repeating the headline, the title line included, in document order."""
     title_at = _title_index(lines)
     if title_at is None:
         return []
     title = _core(lines.stripped(title_at))
-    return [i for i in lines.non_empty if i == title_at or _echoes(_core(lines.stripped(i)), title, max_extra)]
+    if len(title) < _MIN_HEADLINE:
+        return [title_at]
+    head, tail = title[:_MIN_HEADLINE], title[-_MIN_HEADLINE:]
+    return [
+        i for i in lines.non_empty
+        if i == title_at
+        or ((head in lines.stripped(i) or tail in lines.stripped(i)) and _echoes(_core(lines.stripped(i)), title, max_extra))
+    ]  # fmt: skip
 
 
 def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     """Headline copies that fire: all but one, the first markdown heading or else the barest copy."""
-    group = _headline_copies(lines, rule.max_extra)
+    group = lines.headline_copies() if rule.max_extra == _ECHO_EXTRA else _headline_copies(lines, rule.max_extra)
     if len(group) < 2:
         return []
     headings = [i for i in group if lines.stripped(i).startswith("#")]
@@ -243,15 +292,19 @@ def display_width(text: str) -> int:
 
 
 def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
-    assert rule.run is not None
+    """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
+    shape = rule.run
+    assert shape is not None
+    visible = _MD_LINK.sub(r"\1", stripped).strip() if "](" in stripped else stripped
+    if len(visible) > shape.max_chars or (shape.max_width is not None and len(visible) > shape.max_width):
+        return False
+    if shape.max_width is not None and display_width(visible) > shape.max_width:
+        return False
+    if not shape.punctuated and _SENTENCE_PUNCT.search(visible):
+        return False
     if rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout):
         return False
-    visible = _MD_LINK.sub(r"\1", stripped).strip()
-    if len(visible) > rule.run.max_chars:
-        return False
-    if rule.run.max_width is not None and display_width(visible) > rule.run.max_width:
-        return False
-    return rule.run.punctuated or not _SENTENCE_PUNCT.search(visible)
+    return rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
 
 
 def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
@@ -262,16 +315,12 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
     """
     assert rule.run is not None
     lo, hi = lines.zone(rule)
-    allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
-    headline = set(_headline_copies(lines))
+    if rule.pattern is not None and not lines.may_match(rule):
+        return []
+    headline = set(lines.headline_copies())
     ranges, run = [], []
     for i in lines.non_empty:
-        if (
-            lo <= i < hi
-            and i not in headline
-            and (allowed is None or i in allowed)
-            and _fits_run(rule, lines.stripped(i), timeout)
-        ):
+        if lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout):
             run.append(i)
             continue
         if len(run) >= rule.run.min_lines:

@@ -31,6 +31,7 @@ from cleaner.model import (
     Within,
 )
 from cleaner.normalize import DEFAULT_NORMALIZE
+from cleaner.prefilter import required_literals
 
 #: Rule files larger than this are refused unread: rule sets are small, and a huge one is a mistake or an attack.
 MAX_RULE_FILE_BYTES = 1 << 20
@@ -495,12 +496,19 @@ class _SetBuilder:
         if len(self.issues) > before or rule_id is None or kind is None:
             return None
         line, _ = _mark(node)
+        prefilter = required_literals(pattern_source, regex.IGNORECASE if ignore_case else 0) if pattern else None
+        literals, literals_ignore_case = prefilter if prefilter else ((), False)
+        literals_ignore_case = literals_ignore_case or ignore_case
+        if literals_ignore_case:
+            literals = tuple(dict.fromkeys(literal.casefold() for literal in literals))
         return Rule(
             id=rule_id,
             kind=kind,
             doc=(doc or "").strip(),
             pattern=pattern,
             pattern_source=pattern_source,
+            literals=literals,
+            literals_ignore_case=literals_ignore_case,
             unless=unless,
             within=within,
             max_chars=max_chars,

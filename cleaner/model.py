@@ -124,6 +124,10 @@ class Rule:
     pattern: regex.Pattern[str] | None = None
     #: The source of ``pattern`` as written, for messages.
     pattern_source: str = ""
+    #: Literal strings one of which every match contains (see ``cleaner.prefilter``), and whether
+    #: they compare case-insensitively (then they are stored casefolded); empty when none could be derived.
+    literals: tuple[str, ...] = ()
+    literals_ignore_case: bool = False
     #: A line matching this never fires (and breaks a run): the rule's exceptions.
     unless: regex.Pattern[str] | None = None
     within: Within | None = None
@@ -146,6 +150,15 @@ class Rule:
     @property
     def location(self) -> str:
         return f"{self.source}:{self.line}"
+
+    @property
+    def line_local(self) -> bool:
+        """Whether the rule's verdict on a line depends on that line alone (not on zones or neighbours).
+
+        Such a rule cannot fire again once the lines it fired on are gone, so a confirming
+        round can skip it unless some line's content changed.
+        """
+        return self.within is None and self.echo is None and self.kind in ("line", "span", "rest", "head", "block")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ class Pipeline:
             normalize = self.rule_sets[0].normalize if self.rule_sets else Normalizer().config
         self.normalizer = Normalizer(normalize)  # type: ignore[arg-type]
         self.timeout = timeout
-        self._plans: dict[tuple[int, ...], tuple[tuple[Rule, ...], float | None]] = {}
+        self._plans: dict[tuple[int, ...], _Plan] = {}
         self._plan(tuple(range(len(self.rule_sets))))  # fail now, not mid-corpus, on clashing rule ids
 
     # -- construction -----------------------------------------------------------------------
@@ -81,7 +82,7 @@ class Pipeline:
     @property
     def rules(self) -> tuple[Rule, ...]:
         """Every rule of every set, each once."""
-        return self._plan(tuple(range(len(self.rule_sets))))[0]
+        return self._plan(tuple(range(len(self.rule_sets)))).rules
 
     def applicable(self, url: str | None = None, path: str | None = None) -> tuple[int, ...]:
         """Indices of the rule sets whose ``applies_to`` admits a document with this url and path."""
@@ -96,10 +97,10 @@ class Pipeline:
             chosen.append(index)
         return tuple(chosen)
 
-    def _plan(self, chosen: tuple[int, ...]) -> tuple[tuple[Rule, ...], float | None]:
+    def _plan(self, chosen: tuple[int, ...]) -> _Plan:
         plan = self._plans.get(chosen)
         if plan is None:
-            plan = self._plans[chosen] = _merge([self.rule_sets[i] for i in chosen])
+            plan = self._plans[chosen] = _Plan.of([self.rule_sets[i] for i in chosen])
         return plan
 
     # -- cleaning ----------------------------------------------------------------------------
@@ -107,20 +108,26 @@ class Pipeline:
     def clean(self, text: str, *, url: str | None = None, path: str | None = None) -> CleanResult:
         """Strip chrome and normalise; ``url``/``path`` choose which site-targeted sets apply."""
         chosen = self.applicable(url, path)
-        rules, cap = self._plan(chosen)
+        plan = self._plan(chosen)
+        cap = plan.max_removed
         if "\r" in text:  # one line-ending convention, like Python's universal newlines
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         removals: list[Removal] = []
         normalized = False
         current = text
+        rules = plan.rules
         for round_no in range(1, MAX_ROUNDS + 1):
             stripped = strip(current, rules, self.timeout, round_no)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
             settled = fixed == current or (not stripped.removals and fixed == stripped.text)
+            # what can still fire next round: only zone- and neighbour-dependent rules, unless a
+            # line's content changed (a span was cut, or ftfy fixed something)
+            content_changed = fixed != stripped.text or any(r.first_line == r.last_line and r.text != _line_of(current, r) for r in stripped.removals)  # noqa: E501
+            rules = plan.rules if content_changed else plan.sensitive
             current = fixed
-            if settled:
+            if settled or not rules:
                 break
         names = tuple(self.rule_sets[i].name for i in chosen)
         total = _visible_len(text)
@@ -139,20 +146,36 @@ class Pipeline:
         return {**batch, text_column: [self(text) for text in batch[text_column]]}
 
 
-def _merge(rule_sets: Iterable[RuleSet]) -> tuple[tuple[Rule, ...], float | None]:
-    """The rules of several sets, each rule once; two different rules may not share an id."""
-    merged: dict[str, Rule] = {}
-    caps = []
-    for rule_set in rule_sets:
-        if rule_set.max_removed is not None:
-            caps.append(rule_set.max_removed)
-        for rule in rule_set.rules:
-            seen = merged.setdefault(rule.id, rule)
-            if (seen.source, seen.line) != (rule.source, rule.line):
-                raise RuleError(
-                    RuleIssue(rule.source, rule.line, None, f"duplicate rule id (also at {seen.location})", rule.id)
-                )
-    return tuple(sorted(merged.values(), key=lambda r: r.id)), (min(caps) if caps else None)
+@dataclass(frozen=True)
+class _Plan:
+    """The rules for one combination of applicable sets, and the subset a confirming round needs."""
+
+    rules: tuple[Rule, ...]
+    sensitive: tuple[Rule, ...]
+    max_removed: float | None
+
+    @classmethod
+    def of(cls, rule_sets: Iterable[RuleSet]) -> _Plan:
+        """The rules of several sets, each rule once; two different rules may not share an id."""
+        merged: dict[str, Rule] = {}
+        caps = []
+        for rule_set in rule_sets:
+            if rule_set.max_removed is not None:
+                caps.append(rule_set.max_removed)
+            for rule in rule_set.rules:
+                seen = merged.setdefault(rule.id, rule)
+                if (seen.source, seen.line) != (rule.source, rule.line):
+                    issue = RuleIssue(rule.source, rule.line, None, f"duplicate rule id (also at {seen.location})", rule.id)  # noqa: E501
+                    raise RuleError(issue)
+        rules = tuple(sorted(merged.values(), key=lambda r: r.id))
+        return cls(rules, tuple(r for r in rules if not r.line_local), min(caps) if caps else None)
+
+
+def _line_of(text: str, removal: Removal) -> str:
+    """The whole input line a single-line removal was made in (to tell a span cut from a line removal)."""
+    start = text.rfind("\n", 0, removal.start) + 1
+    end = text.find("\n", removal.end)
+    return text[start : end if end != -1 else len(text)]
 
 
 def _visible_len(text: str) -> int:

@@ -237,7 +237,10 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
             batch.nbytes = sum(len(p) for p in batch.payloads)
             yield batch, _run_batch(batch)
         return
-    context = multiprocessing.get_context("forkserver" if hasattr(os, "fork") else "spawn")
+    # fork: workers start at once and inherit the pipeline, and a caller's __main__ (a notebook, a
+    # script on stdin) need not be importable, as spawn and forkserver require. Workers use nothing
+    # a parent thread (the progress bar) could be holding.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(options.jobs, initializer=_init_worker, initargs=(pipeline, options)) as pool:
         window: deque[tuple[_Batch, Any]] = deque()
         for batch in batches:

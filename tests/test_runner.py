@@ -207,3 +207,17 @@ def test_resume_after_sigkill_gives_the_same_output(tmp_path: Path) -> None:
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     assert tree(tmp_path / "killed") == tree(tmp_path / "whole")
+
+
+def test_library_run_with_workers_from_a_script_on_stdin(tmp_path: Path) -> None:
+    """A caller whose __main__ cannot be re-imported (stdin, notebooks) must not hang the pool."""
+    write_jsonl(tmp_path / "c.jsonl", records(40))
+    script = (
+        "from pathlib import Path\n"
+        "from cleaner import Pipeline\n"
+        "from cleaner.runner import RunOptions, run\n"
+        f"r = run([Path({str(tmp_path / 'c.jsonl')!r})], Pipeline.default(), RunOptions(output=Path({str(tmp_path / 'out')!r}), jobs=2, batch_docs=4))\n"  # noqa: E501
+        "print(r.documents, r.failed)\n"
+    )
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "40 0\n"), done.stderr[-2000:]
