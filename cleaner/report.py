@@ -61,6 +61,17 @@ class RunReport:
                 {"id": outcome.id, "source": outcome.source, "removed_fraction": round(outcome.removed_fraction, 4)}
             )
 
+    def merge(self, other: RunReport) -> None:
+        """Fold a batch's partial report (made in a worker) into this one."""
+        for name in ("documents", "failed", "flagged", "chars_in", "chars_out"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rule_lines.update(other.rule_lines)
+        self.rule_chars.update(other.rule_chars)
+        self.rule_set_documents.update(other.rule_set_documents)
+        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram)]
+        self.flagged_documents += other.flagged_documents
+        self.failed_documents += other.failed_documents
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,

@@ -1,10 +1,12 @@
 """Many documents: worker processes, bounded streaming, ordered output, report, ledger, resume.
 
 An input file is a *unit*: a text file is one document, a JSONL file one
-document per line. Units are read in order and cut into batches of raw bytes;
-workers decode, parse and clean them (the CPU work), and results come back in
-submission order through a bounded window, so memory does not grow with the
-corpus and the output is the same whatever ``jobs`` is. Each unit's output is
+document per line. Units are read in order and cut into blocks of raw bytes
+at line ends; workers split, decode, parse and clean them (all the per-document
+work) and hand back one output blob and one partial report per block, which
+come back in submission order through a bounded window. The parent only
+reads, writes and adds up, so memory does not grow with the corpus, two
+workers get two cores, and the output is the same whatever ``jobs`` is. Each unit's output is
 written to a temporary file and renamed when complete, which makes a killed
 run leave no partial file and lets ``resume`` skip every output that exists.
 Nothing is lost: a document that fails is reported in ``errors.jsonl`` with
@@ -45,9 +47,8 @@ class RunOptions:
     dry_run: bool = False
     ledger: Path | None = None
     report: Path | None = None
-    #: A batch closes at this many documents or bytes, whichever comes first.
-    batch_docs: int = 64
-    batch_bytes: int = 1 << 20
+    #: JSONL is shipped to workers in blocks of about this many bytes (whole lines).
+    batch_bytes: int = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,27 @@ class Unit:
 
 @dataclass
 class _Batch:
+    """A block of one unit: a whole text file, or whole JSONL lines starting at ``first_line``."""
+
     unit: int
-    kind: str  # "txt" | "jsonl"
+    jsonl: bool
     name: str
+    data: bytes = b""
     first_line: int = 1
-    payloads: list[bytes] = field(default_factory=list)
     last: bool = False
     #: Set when the unit could not even be read: it becomes one failed document.
     error: str | None = None
-    nbytes: int = 0
+
+
+@dataclass
+class _BatchResult:
+    """What a worker sends back for a batch: the output bytes, a partial report, ledger lines."""
+
+    output: bytes
+    report: RunReport
+    ledger: bytes = b""
+    #: False when a text file failed: it gets no output file.
+    wrote: bool = True
 
 
 def discover(inputs: list[Path], pattern: str | None = None) -> list[Unit]:
@@ -109,15 +122,31 @@ def _init_worker(pipeline: Pipeline, options: RunOptions) -> None:
     _PIPELINE, _OPTIONS = pipeline, options
 
 
-def _clean_batch(batch: _Batch) -> list[tuple[bytes | None, DocOutcome]]:
-    assert _PIPELINE is not None and _OPTIONS is not None
-    results = []
-    for offset, payload in enumerate(batch.payloads):
-        if batch.kind == "txt":
-            results.append(_clean_text_doc(batch.name, payload))
-        else:
-            results.append(_clean_json_doc(batch.name, batch.first_line + offset, payload))
-    return results
+def _clean_batch(batch: _Batch) -> _BatchResult:
+    assert _OPTIONS is not None
+    report = RunReport()
+    if batch.error is not None:
+        report.add(DocOutcome(id=batch.name, source=batch.name, error=batch.error))
+        return _BatchResult(b"", report, wrote=False)
+    if not batch.jsonl:
+        output, outcome = _clean_text_doc(batch.name, batch.data)
+        report.add(outcome)
+        return _BatchResult(output or b"", report, _ledger_bytes([outcome]), wrote=output is not None)
+    outputs, outcomes = [], []
+    for offset, line in enumerate(batch.data.split(b"\n")):
+        if not line.strip():
+            continue  # blank lines carry no document
+        output, outcome = _clean_json_doc(batch.name, batch.first_line + offset, line)
+        report.add(outcome)
+        outcomes.append(outcome)
+        if output is not None:
+            outputs.append(output)
+    return _BatchResult(b"".join(outputs), report, _ledger_bytes(outcomes))
+
+
+def _ledger_bytes(outcomes: list[DocOutcome]) -> bytes:
+    lines = [json.dumps(entry, ensure_ascii=False) + "\n" for outcome in outcomes for entry in outcome.ledger]
+    return "".join(lines).encode("utf-8")
 
 
 def _outcome(doc_id: str, source: str, result: Any, chars_in: int, ledger: bool) -> DocOutcome:
@@ -192,50 +221,47 @@ def _batches(units: list[Unit], todo: list[int], options: RunOptions) -> Iterato
     for index in todo:
         unit = units[index]
         name = str(unit.relative)
-        if not unit.jsonl:
-            try:
-                yield _Batch(index, "txt", name, payloads=[unit.source.read_bytes()], last=True)
-            except OSError as exc:
-                yield _Batch(index, "txt", name, last=True, error=f"{unit.source}: cannot read ({exc.strerror})")
-            continue
-        batch = _Batch(index, "jsonl", name)
-        size = 0
         try:
-            stream = open_read(unit.source)
+            if not unit.jsonl:
+                yield _Batch(index, False, name, unit.source.read_bytes(), last=True)
+            else:
+                yield from _jsonl_blocks(index, unit, name, options.batch_bytes)
         except OSError as exc:
-            yield _Batch(index, "jsonl", name, last=True, error=f"{unit.source}: cannot read ({exc.strerror})")
-            continue
-        with stream:
-            for line_no, line in enumerate(stream, 1):
-                if not line.strip():
-                    continue  # blank lines carry no document
-                if not batch.payloads:
-                    batch.first_line = line_no
-                if batch.payloads and line_no != batch.first_line + len(batch.payloads):
-                    yield batch
-                    batch, size = _Batch(index, "jsonl", name, first_line=line_no), 0
-                batch.payloads.append(line)
-                size += len(line)
-                if len(batch.payloads) >= options.batch_docs or size >= options.batch_bytes:
-                    yield batch
-                    batch, size = _Batch(index, "jsonl", name), 0
-        batch.last = True
-        yield batch
+            yield _Batch(index, unit.jsonl, name, last=True, error=f"{unit.source}: cannot read ({exc.strerror})")
 
 
-def _run_batch(batch: _Batch) -> list[tuple[bytes | None, DocOutcome]]:
-    if batch.error is not None:
-        return [(None, DocOutcome(id=batch.name, source=batch.name, error=batch.error))]
-    return _clean_batch(batch)
+def _jsonl_blocks(index: int, unit: Unit, name: str, size: int) -> Iterator[_Batch]:
+    """Blocks of whole lines, about ``size`` bytes each; the last one is marked."""
+    pending: _Batch | None = None
+    line_no, carry = 1, b""
+    with open_read(unit.source) as stream:
+        while True:
+            chunk = stream.read(size)
+            data = carry + chunk
+            if not chunk:  # end of file: whatever is left is the last block (maybe empty)
+                block, carry = data, b""
+            else:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # one line longer than a block: keep reading it
+                    carry = data
+                    continue
+                block, carry = data[:cut], data[cut:]
+            if pending is not None:
+                yield pending
+            pending = _Batch(index, True, name, block, first_line=line_no)
+            line_no += block.count(b"\n")
+            if not chunk:
+                break
+    pending.last = True
+    yield pending
 
 
-def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline) -> Iterator[tuple[_Batch, list[tuple[bytes | None, DocOutcome]]]]:  # noqa: E501
+def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline) -> Iterator[tuple[_Batch, _BatchResult]]:  # noqa: E501
     """Results in submission order, with at most a few batches per worker in flight."""
     if options.jobs <= 1:
         _init_worker(pipeline, options)
         for batch in batches:
-            batch.nbytes = sum(len(p) for p in batch.payloads)
-            yield batch, _run_batch(batch)
+            yield batch, _clean_batch(batch)
         return
     # fork: workers start at once and inherit the pipeline, and a caller's __main__ (a notebook, a
     # script on stdin) need not be importable, as spawn and forkserver require. Workers use nothing
@@ -244,10 +270,9 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
     with context.Pool(options.jobs, initializer=_init_worker, initargs=(pipeline, options)) as pool:
         window: deque[tuple[_Batch, Any]] = deque()
         for batch in batches:
-            nbytes = sum(len(p) for p in batch.payloads)
-            meta = _Batch(batch.unit, batch.kind, batch.name, batch.first_line, [], batch.last, batch.error, nbytes)
-            window.append((meta, pool.apply_async(_run_batch, (batch,))))
-            if len(window) >= options.jobs * 4:
+            meta = _Batch(batch.unit, batch.jsonl, batch.name, b"", batch.first_line, batch.last, batch.error)
+            window.append((meta, pool.apply_async(_clean_batch, (batch,))))
+            if len(window) >= options.jobs * 3:
                 done, future = window.popleft()
                 yield done, future.get()
         while window:
@@ -305,27 +330,22 @@ def run(
 
     ledger = _UnitWriter(options.ledger, None) if options.ledger and not options.dry_run else None
     writer: _UnitWriter | None = None
-    errors: list[dict[str, Any]] = []
+    done_bytes = 0
     try:
-        for batch, results in _ordered(_batches(units, todo, options), options, pipeline):
+        for batch, result in _ordered(_batches(units, todo, options), options, pipeline):
             unit = units[batch.unit]
             if writing and writer is None:
-                kind = compression(unit.source) if unit.jsonl else None
-                writer = _UnitWriter(out / unit.relative, kind)  # type: ignore[operator]
-            for data, outcome in results:
-                report.add(outcome)
-                if outcome.error is not None:
-                    errors.append({"id": outcome.id, "source": outcome.source, "error": outcome.error})
-                elif writer is not None and data is not None:
-                    writer.write(data)
-                if ledger is not None:
-                    for entry in outcome.ledger:
-                        ledger.write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
-            report.bytes_in += batch.nbytes
+                writer = _UnitWriter(out / unit.relative, compression(unit.source) if unit.jsonl else None)  # type: ignore[operator]  # noqa: E501
+            report.merge(result.report)
+            if writer is not None:
+                writer.write(result.output)
+            if ledger is not None:
+                ledger.write(result.ledger)
+            done_bytes += result.report.chars_in
             if progress is not None:
-                progress(report.documents, report.bytes_in)
+                progress(report.documents, done_bytes)
             if batch.last and writer is not None:
-                if unit.jsonl or any(d is not None for d, _ in results):
+                if result.wrote:
                     writer.commit()
                 else:
                     writer.abort()  # a text file that failed has no output; errors.jsonl says why
@@ -339,7 +359,7 @@ def run(
     if ledger is not None:
         ledger.commit()
     if writing:
-        _write_errors(out / ERRORS_FILE, kept_errors + errors)  # type: ignore[operator]
+        _write_errors(out / ERRORS_FILE, kept_errors + report.failed_documents)  # type: ignore[operator]
     if options.report is not None and not options.dry_run:
         write_text_atomic(options.report, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     return report

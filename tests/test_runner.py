@@ -216,7 +216,7 @@ def test_library_run_with_workers_from_a_script_on_stdin(tmp_path: Path) -> None
         "from pathlib import Path\n"
         "from cleaner import Pipeline\n"
         "from cleaner.runner import RunOptions, run\n"
-        f"r = run([Path({str(tmp_path / 'c.jsonl')!r})], Pipeline.default(), RunOptions(output=Path({str(tmp_path / 'out')!r}), jobs=2, batch_docs=4))\n"  # noqa: E501
+        f"r = run([Path({str(tmp_path / 'c.jsonl')!r})], Pipeline.default(), RunOptions(output=Path({str(tmp_path / 'out')!r}), jobs=2, batch_bytes=512))\n"  # noqa: E501
         "print(r.documents, r.failed)\n"
     )
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120, check=False)
