@@ -317,16 +317,29 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
     lo, hi = lines.zone(rule)
     if rule.pattern is not None and not lines.may_match(rule):
         return []
+    shape = rule.run
     headline = set(lines.headline_copies())
-    ranges, run = [], []
+    gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
+    ranges: list[tuple[int, int]] = []
+    run: list[int] = []  # fitting lines of the current run
+    gap: list[int] = []  # non-fitting lines since its last fitting line
     for i in lines.non_empty:
-        if lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout):
+        fits = lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout)
+        if fits:
             run.append(i)
+            gap = []
             continue
-        if len(run) >= rule.run.min_lines:
+        absorbable = (
+            run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
+            and display_width(lines.stripped(i)) <= gap_limit and not _SENTENCE_PUNCT.search(lines.stripped(i))
+        )  # fmt: skip
+        if absorbable:
+            gap.append(i)
+            continue
+        if len(run) >= shape.min_lines:
             ranges.append((run[0], run[-1]))
-        run = []
-    if len(run) >= rule.run.min_lines:
+        run, gap = [], []
+    if len(run) >= shape.min_lines:
         ranges.append((run[0], run[-1]))
     return ranges
 

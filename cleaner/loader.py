@@ -44,7 +44,7 @@ RULE_KEYS = (
     "echo", "max_extra", "until", "lines", "run", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
-RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated")
+RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap")
 TEST_KEYS = ("name", "input", "expect")
 APPLIES_TO_KEYS = ("url", "path")
 
@@ -546,12 +546,14 @@ class _SetBuilder:
         max_chars = self.integer(fields["max_chars"][1], "run.max_chars", rid, 1) if "max_chars" in fields else None
         punctuated = self.boolean(fields["punctuated"][1], "run.punctuated", rid) if "punctuated" in fields else None
         max_width = self.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
+        max_gap = self.integer(fields["max_gap"][1], "run.max_gap", rid, 0) if "max_gap" in fields else 0
         if max_width is not None and max_chars is None:
             max_chars = max_width  # a width limit alone: no separate character limit
         return RunShape(
             min_lines=defaults.min_lines if min_lines is None else min_lines,
             max_chars=defaults.max_chars if max_chars is None else max_chars,
             max_width=max_width,
+            max_gap=max_gap or 0,
             punctuated=defaults.punctuated if punctuated is None else punctuated,
         )
 

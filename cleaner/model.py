@@ -99,6 +99,9 @@ class RunShape:
     max_width: int | None = None
     #: When False, a line with sentence punctuation breaks the run.
     punctuated: bool = False
+    #: A run may carry up to this many consecutive lines that do not fit (a longer menu item), when
+    #: they are unpunctuated, at most twice the width limit, and the run goes on after them.
+    max_gap: int = 0
 
 
 @dataclass(frozen=True, slots=True)
