@@ -388,6 +388,42 @@ def diff(
             typer.echo(f"  {label.split('_by')[0].replace('_', ' ')} by {rule}: {count}")
 
 
+class GroupBy(str, Enum):
+    url_host = "url-host"
+    dir = "dir"
+
+
+@app.command()
+def suggest(
+    corpus: Annotated[list[Path], typer.Argument(help="Directories or files of raw documents (txt or JSONL).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here (default: stdout).")] = None,  # noqa: UP007, E501
+    min_docs: Annotated[int, typer.Option(help="Propose lines found in at least this many documents.")] = 20,
+    min_share: Annotated[float, typer.Option(help="... and in at least this share of the documents.")] = 0.05,
+    group_by: Annotated[Optional[GroupBy], typer.Option(help="Propose one site-specific set per url host or top directory.")] = None,  # noqa: UP007, E501
+    against: Annotated[Optional[list[str]], typer.Option(help="Skip lines these rule sets already remove.")] = None,  # noqa: UP007, E501
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    url_field: Annotated[str, typer.Option(help="JSONL field holding the url (for --group-by url-host).")] = "url",
+) -> None:
+    """Mine a corpus for repeated chrome and write draft rules to review, lint, test and diff."""
+    from cleaner.suggest import suggest as mine
+
+    try:
+        known = Pipeline.from_rules(*against) if against else None
+        drafts = mine(corpus, min_docs, min_share, group_by.value if group_by else None, known, text_field, url_field)
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    if output is None:
+        sys.stdout.write("\n---\n".join(drafts.values()) if len(drafts) > 1 else "".join(drafts.values()))
+        return
+    for group, text in drafts.items():
+        target = output
+        if len(drafts) > 1:
+            slug = text.split("\n", 1)[0].removeprefix("name: ")
+            target = output.with_name(f"{output.stem}.{slug}{output.suffix or '.yaml'}")
+        write_text_atomic(target, text)
+        typer.echo(f"wrote {target} ({text.count('  - id: ')} rules)", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
