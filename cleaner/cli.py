@@ -20,6 +20,7 @@ from cleaner.engine import DEFAULT_TIMEOUT
 from cleaner.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
 from cleaner.io import read_text, walk_inputs, write_text_atomic
 from cleaner.pipeline import Pipeline
+from cleaner.report import RunReport
 
 app = typer.Typer(
     name="cleaner",
@@ -104,8 +105,8 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
             return
         paths = _expand(items)
         if output is None and not dry_run:
-            if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]):
-                raise _fail("several inputs, a directory or a JSONL file need -o DIR")
+            if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]) or paths[0].suffix == ".parquet":
+                raise _fail("several inputs, a directory, a JSONL or parquet file need -o DIR")
             sys.stdout.write(_clean_file(pipeline, paths[0]))
             return
         options = RunOptions(
@@ -161,19 +162,19 @@ class _progress:  # noqa: N801 - used as a context manager, reads like a functio
             self.bar.stop()
 
 
-def _summary(report: object, output: Path | None, dry_run: bool) -> str:
-    r = report  # RunReport
+def _summary(r: RunReport, output: Path | None, dry_run: bool) -> str:
+    where = f"   see {output / 'errors.jsonl'}" if r.failed and output is not None and not dry_run else ""
     lines = [
-        f"documents  {r.documents:>12,}" + (f"   ({r.skipped_units} complete outputs skipped)" if r.skipped_units else ""),  # type: ignore[attr-defined]  # noqa: E501
-        f"failed     {r.failed:>12,}" + (f"   see {output / 'errors.jsonl'}" if r.failed and output and not dry_run else ""),  # type: ignore[attr-defined, operator]  # noqa: E501
-        f"flagged    {r.flagged:>12,}",  # type: ignore[attr-defined]
-        f"chars in   {r.chars_in:>12,}",  # type: ignore[attr-defined]
-        f"chars out  {r.chars_out:>12,}",  # type: ignore[attr-defined]
+        f"documents  {r.documents:>12,}" + (f"   ({r.skipped_units} complete outputs skipped)" if r.skipped_units else ""),  # noqa: E501
+        f"failed     {r.failed:>12,}{where}",
+        f"flagged    {r.flagged:>12,}",
+        f"chars in   {r.chars_in:>12,}",
+        f"chars out  {r.chars_out:>12,}",
     ]
-    top = r.rule_chars.most_common(5)  # type: ignore[attr-defined]
+    top = r.rule_chars.most_common(5)
     if top:
         lines.append("top rules by removed characters:")
-        lines += [f"  {rule:<28} {chars:>10,} chars  {r.rule_lines[rule]:>8,} lines" for rule, chars in top]  # type: ignore[attr-defined]  # noqa: E501
+        lines += [f"  {rule:<28} {chars:>10,} chars  {r.rule_lines[rule]:>8,} lines" for rule, chars in top]
     if dry_run:
         lines.append("dry run: nothing written")
     return "\n".join(lines)

@@ -10,7 +10,6 @@ large a share of lines.
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from cleaner.engine import strip
 from cleaner.errors import RuleError, RuleIssue
 from cleaner.io import read_text, walk_inputs
 from cleaner.loader import load_rules
+from cleaner.sre import parser_and_constants
 from cleaner.model import Rule, RuleSet
 
 #: Inputs that make backtracking patterns blow up: long runs, near-misses, CJK and mixed.
@@ -118,14 +118,7 @@ def _pattern_findings(where: str, label: str, pattern: regex.Pattern[str]) -> It
 
 def _has_nested_quantifier(source: str, flags: int) -> bool:
     """An unbounded repeat of a body made only of repeats, holding another unbounded repeat: ``(a+)+``, ``(\\s*x?)*``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import re._constants as c  # type: ignore[import-not-found]
-            import re._parser as parser  # type: ignore[import-not-found]
-        except ImportError:  # Python 3.10
-            import sre_constants as c
-            import sre_parse as parser
+    parser, c = parser_and_constants()
     try:
         tree = parser.parse(source, flags & 0xFF)
     except Exception:  # noqa: BLE001 - regex syntax the stdlib parser lacks: no static verdict

@@ -36,12 +36,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import ftfy
 from ftfy import TextFixerConfig, badness, chardata, fixes
+
+from cleaner.sre import parser_and_constants
 
 DEFAULT_NORMALIZE = TextFixerConfig(
     uncurl_quotes=False,  # keeps “” and ‘’: CJK text uses them as its own quotes
@@ -62,18 +63,6 @@ _FIXER_TRIGGERS: dict[str, Iterable[int]] = {
     "remove_control_chars": chardata.CONTROL_CHARS.keys(),
 }
 _HTML_TRIGGER = ord("&")
-
-
-def _parser() -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import re._constants as constants  # type: ignore[import-not-found]
-            import re._parser as parser  # type: ignore[import-not-found]
-        except ImportError:  # Python 3.10
-            import sre_constants as constants
-            import sre_parse as parser
-    return parser, constants
 
 
 def _class_chars(items: Any, c: Any) -> set[int] | None:
@@ -113,7 +102,7 @@ def _badness_triggers() -> frozenset[int] | None:
     For each alternative of ``BADNESS_RE`` one mandatory element is chosen, preferring the
     element whose characters are rarest in clean text (no ASCII, no common punctuation).
     """
-    parser, c = _parser()
+    parser, c = parser_and_constants()
     tree = parser.parse(badness.BADNESS_RE.pattern, badness.BADNESS_RE.flags)
     branches = tree.data[0][1][1] if len(tree.data) == 1 and tree.data[0][0] is c.BRANCH else [tree]
     common = {ord(ch) for key in ("common", "start_punctuation", "end_punctuation")

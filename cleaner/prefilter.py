@@ -12,20 +12,9 @@ simply has no prefilter.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-
-def _parser() -> tuple[Any, Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import re._constants as constants  # type: ignore[import-not-found]
-            import re._parser as parser  # type: ignore[import-not-found]
-        except ImportError:  # Python 3.10
-            import sre_constants as constants
-            import sre_parse as parser
-    return parser, constants
+from cleaner.sre import parser_and_constants
 
 
 #: A character class of at most this many characters can serve as a prefilter.
@@ -40,7 +29,7 @@ def required_literals(source: str, flags: int = 0) -> tuple[tuple[str, ...], boo
     >>> required_literals("(?i)all rights reserved|^copyright")
     (('all rights reserved', 'copyright'), True)
     """
-    parser, c = _parser()
+    parser, c = parser_and_constants()
     try:
         tree = parser.parse(source, flags & 0xFF)
     except Exception:  # noqa: BLE001 - syntax only the regex module knows: no prefilter

@@ -58,6 +58,7 @@ class Unit:
     source: Path
     relative: Path
     jsonl: bool
+    parquet: bool = False
 
 
 @dataclass
@@ -72,6 +73,11 @@ class _Batch:
     last: bool = False
     #: Set when the unit could not even be read: it becomes one failed document.
     error: str | None = None
+    #: Parquet rows for the worker: (id, text or None, url or None).
+    rows: list[tuple[str, str | None, str | None]] | None = None
+    #: Parquet, kept by the parent only: the record batch the rows came from, and the file's schema.
+    record_batch: Any = None
+    schema: Any = None
 
 
 @dataclass
@@ -83,6 +89,8 @@ class _BatchResult:
     ledger: bytes = b""
     #: False when a text file failed: it gets no output file.
     wrote: bool = True
+    #: Parquet: the clean text per row, None for a row that failed.
+    texts: list[str | None] | None = None
 
 
 def discover(inputs: list[Path], pattern: str | None = None) -> list[Unit]:
@@ -96,11 +104,11 @@ def discover(inputs: list[Path], pattern: str | None = None) -> list[Unit]:
             for file in sorted(p for p in item.rglob(pattern or "*") if p.is_file()):
                 if file.name.startswith(".") or file.name == ERRORS_FILE:
                     continue
-                if pattern is None and not (file.suffix == ".txt" or is_jsonl(file)):
+                if pattern is None and not (file.suffix in (".txt", ".parquet") or is_jsonl(file)):
                     continue
-                units.append(Unit(file, file.relative_to(item), is_jsonl(file)))
+                units.append(Unit(file, file.relative_to(item), is_jsonl(file), file.suffix == ".parquet"))
         elif item.is_file():
-            units.append(Unit(item, Path(item.name), is_jsonl(item)))
+            units.append(Unit(item, Path(item.name), is_jsonl(item), item.suffix == ".parquet"))
         else:
             raise InputError(f"{item}: no such file or directory")
     seen: dict[Path, Path] = {}
@@ -128,6 +136,8 @@ def _clean_batch(batch: _Batch) -> _BatchResult:
     if batch.error is not None:
         report.add(DocOutcome(id=batch.name, source=batch.name, error=batch.error))
         return _BatchResult(b"", report, wrote=False)
+    if batch.rows is not None:
+        return _clean_parquet_rows(batch, report)
     if not batch.jsonl:
         output, outcome = _clean_text_doc(batch.name, batch.data)
         report.add(outcome)
@@ -142,6 +152,29 @@ def _clean_batch(batch: _Batch) -> _BatchResult:
         if output is not None:
             outputs.append(output)
     return _BatchResult(b"".join(outputs), report, _ledger_bytes(outcomes))
+
+
+def _clean_parquet_rows(batch: _Batch, report: RunReport) -> _BatchResult:
+    assert _OPTIONS is not None and batch.rows is not None
+    texts: list[str | None] = []
+    outcomes = []
+    for offset, (doc_id, text, url) in enumerate(batch.rows):
+        row = batch.first_line + offset
+        if text is None:
+            outcome = DocOutcome(id=doc_id, source=batch.name, error=f"row {row}: field '{_OPTIONS.text_field}' is missing or not a string")  # noqa: E501
+            texts.append(None)
+        else:
+            try:
+                result = _clean(text, doc_id, url, batch.name)
+            except CleanerError as exc:
+                outcome = DocOutcome(id=doc_id, source=batch.name, error=f"row {row}: {exc}")
+                texts.append(None)
+            else:
+                outcome = _outcome(doc_id, batch.name, result, len(text), _OPTIONS.ledger is not None)
+                texts.append(result.text)
+        report.add(outcome)
+        outcomes.append(outcome)
+    return _BatchResult(b"", report, _ledger_bytes(outcomes), texts=texts)
 
 
 def _ledger_bytes(outcomes: list[DocOutcome]) -> bytes:
@@ -222,12 +255,48 @@ def _batches(units: list[Unit], todo: list[int], options: RunOptions) -> Iterato
         unit = units[index]
         name = str(unit.relative)
         try:
-            if not unit.jsonl:
+            if unit.parquet:
+                yield from _parquet_batches(index, unit, name, options)
+            elif not unit.jsonl:
                 yield _Batch(index, False, name, unit.source.read_bytes(), last=True)
             else:
                 yield from _jsonl_blocks(index, unit, name, options.batch_bytes)
         except OSError as exc:
             yield _Batch(index, unit.jsonl, name, last=True, error=f"{unit.source}: cannot read ({exc.strerror})")
+
+
+def _parquet_batches(index: int, unit: Unit, name: str, options: RunOptions) -> Iterator[_Batch]:
+    """Record batches of a parquet file; each _Batch carries its rows and, for the parent, the batch."""
+    pq = _pyarrow_parquet()
+    reader = pq.ParquetFile(unit.source)
+    schema = reader.schema_arrow
+    pending: _Batch | None = None
+    row = 0
+    for record_batch in reader.iter_batches(batch_size=512):
+        data = record_batch.to_pydict()
+        texts = data.get(options.text_field) or [None] * record_batch.num_rows
+        ids = data.get(options.id_field) or [None] * record_batch.num_rows
+        urls = data.get(options.url_field) or [None] * record_batch.num_rows
+        rows = [
+            (str(i) if i is not None else f"{name}:{row + k}", t if isinstance(t, str) else None, u if isinstance(u, str) else None)  # noqa: E501
+            for k, (i, t, u) in enumerate(zip(ids, texts, urls))
+        ]
+        if pending is not None:
+            yield pending
+        pending = _Batch(index, False, name, first_line=row, rows=rows, record_batch=record_batch, schema=schema)
+        row += record_batch.num_rows
+    if pending is None:
+        pending = _Batch(index, False, name, rows=[], schema=schema)
+    pending.last = True
+    yield pending
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("reading .parquet needs pyarrow: pip install 'cleaner[parquet]'") from None
+    return pq
 
 
 def _jsonl_blocks(index: int, unit: Unit, name: str, size: int) -> Iterator[_Batch]:
@@ -270,7 +339,9 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
     with context.Pool(options.jobs, initializer=_init_worker, initargs=(pipeline, options)) as pool:
         window: deque[tuple[_Batch, Any]] = deque()
         for batch in batches:
-            meta = _Batch(batch.unit, batch.jsonl, batch.name, b"", batch.first_line, batch.last, batch.error)
+            meta = _Batch(batch.unit, batch.jsonl, batch.name, b"", batch.first_line, batch.last, batch.error,
+                          record_batch=batch.record_batch, schema=batch.schema)  # fmt: skip
+            batch.record_batch = batch.schema = None  # the worker needs the rows only
             window.append((meta, pool.apply_async(_clean_batch, (batch,))))
             if len(window) >= options.jobs * 3:
                 done, future = window.popleft()
@@ -278,6 +349,44 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
         while window:
             done, future = window.popleft()
             yield done, future.get()
+
+
+class _ParquetUnitWriter:
+    """Writes a parquet unit's cleaned record batches (same schema) to a temporary file."""
+
+    def __init__(self, target: Path, schema: Any, text_field: str) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        self.target, self.tmp, self.text_field = target, Path(tmp), text_field
+        self.writer = _pyarrow_parquet().ParquetWriter(self.tmp, schema)
+
+    def write_rows(self, record_batch: Any, texts: list[str | None]) -> None:
+        """The batch with its text column replaced; rows that failed are left out (errors.jsonl has them)."""
+        import pyarrow as pa
+
+        if record_batch is None or not texts:
+            return
+        index = record_batch.schema.get_field_index(self.text_field)
+        kept = pa.array([t is not None for t in texts])
+        column = pa.array([t if t is not None else "" for t in texts], type=record_batch.schema.field(index).type)
+        updated = pa.RecordBatch.from_arrays(
+            [column if i == index else record_batch.column(i) for i in range(record_batch.num_columns)],
+            schema=record_batch.schema,
+        )
+        self.writer.write_batch(updated.filter(kept))
+
+    def write(self, data: bytes) -> None:  # a parquet unit has no byte output
+        del data
+
+    def commit(self) -> None:
+        self.writer.close()
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        self.writer.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 class _UnitWriter:
@@ -329,15 +438,19 @@ def run(
             stale.unlink(missing_ok=True)
 
     ledger = _UnitWriter(options.ledger, None) if options.ledger and not options.dry_run else None
-    writer: _UnitWriter | None = None
+    writer: _UnitWriter | _ParquetUnitWriter | None = None
     done_bytes = 0
     try:
         for batch, result in _ordered(_batches(units, todo, options), options, pipeline):
             unit = units[batch.unit]
-            if writing and writer is None:
+            if writing and writer is None and unit.parquet and batch.schema is not None:
+                writer = _ParquetUnitWriter(out / unit.relative, batch.schema, options.text_field)  # type: ignore[operator]
+            elif writing and writer is None and not unit.parquet:
                 writer = _UnitWriter(out / unit.relative, compression(unit.source) if unit.jsonl else None)  # type: ignore[operator]  # noqa: E501
             report.merge(result.report)
-            if writer is not None:
+            if isinstance(writer, _ParquetUnitWriter):
+                writer.write_rows(batch.record_batch, result.texts or [])
+            elif writer is not None:
                 writer.write(result.output)
             if ledger is not None:
                 ledger.write(result.ledger)

@@ -221,3 +221,26 @@ def test_library_run_with_workers_from_a_script_on_stdin(tmp_path: Path) -> None
     )
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "40 0\n"), done.stderr[-2000:]
+
+
+def test_parquet_keeps_schema_and_columns_and_reports_bad_rows(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table(
+        {
+            "id": [f"doc-{n}" for n in range(1200)],
+            "text": [ARTICLE.format(n=n) if n != 7 else None for n in range(1200)],
+            "score": [n / 10 for n in range(1200)],
+        }
+    )
+    pq.write_table(table, tmp_path / "c.parquet")
+    result = clean(str(tmp_path / "c.parquet"), "-o", str(tmp_path / "out"), "-j", "2")
+    assert result.exit_code == 1  # the row without text
+    out = pq.read_table(tmp_path / "out" / "c.parquet")
+    assert out.schema == table.schema
+    assert out.num_rows == 1199
+    assert out.column("text")[0].as_py() == CLEAN.format(n=0)
+    assert out.column("id")[7].as_py() == "doc-8" and out.column("score")[7].as_py() == 0.8
+    assert [(e["id"], e["error"]) for e in errors_of(tmp_path / "out")] == [
+        ("doc-7", "row 7: field 'text' is missing or not a string")
+    ]
