@@ -351,14 +351,48 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
             yield done, future.get()
 
 
-class _ParquetUnitWriter:
-    """Writes a parquet unit's cleaned record batches (same schema) to a temporary file."""
+class _AtomicOutput:
+    """A unit's output: written to a temporary file beside the target, renamed into place by ``commit``."""
 
-    def __init__(self, target: Path, schema: Any, text_field: str) -> None:
+    def __init__(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
-        self.target, self.tmp, self.text_field = target, Path(tmp), text_field
+        self.target, self.tmp = target, Path(tmp)
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        self._close()
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        self._close()
+        self.tmp.unlink(missing_ok=True)
+
+
+class _UnitWriter(_AtomicOutput):
+    """Bytes out: a text file or a (possibly compressed) JSONL file."""
+
+    def __init__(self, target: Path, kind: str | None) -> None:
+        super().__init__(target)
+        self.stream: IO[bytes] = open_write(self.tmp, kind)
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def _close(self) -> None:
+        self.stream.close()
+
+
+class _ParquetUnitWriter(_AtomicOutput):
+    """A parquet unit's cleaned record batches, with the input's schema."""
+
+    def __init__(self, target: Path, schema: Any, text_field: str) -> None:
+        super().__init__(target)
+        self.text_field = text_field
         self.writer = _pyarrow_parquet().ParquetWriter(self.tmp, schema)
 
     def write_rows(self, record_batch: Any, texts: list[str | None]) -> None:
@@ -376,40 +410,8 @@ class _ParquetUnitWriter:
         )
         self.writer.write_batch(updated.filter(kept))
 
-    def write(self, data: bytes) -> None:  # a parquet unit has no byte output
-        del data
-
-    def commit(self) -> None:
+    def _close(self) -> None:
         self.writer.close()
-        os.chmod(self.tmp, 0o644)
-        os.replace(self.tmp, self.target)
-
-    def abort(self) -> None:
-        self.writer.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-class _UnitWriter:
-    """Writes one unit's output to a temporary file; ``commit`` renames it into place."""
-
-    def __init__(self, target: Path, kind: str | None) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        self.target, self.tmp = target, Path(tmp)
-        self.stream: IO[bytes] = open_write(self.tmp, kind)
-
-    def write(self, data: bytes) -> None:
-        self.stream.write(data)
-
-    def commit(self) -> None:
-        self.stream.close()
-        os.chmod(self.tmp, 0o644)
-        os.replace(self.tmp, self.target)
-
-    def abort(self) -> None:
-        self.stream.close()
-        self.tmp.unlink(missing_ok=True)
 
 
 def run(
