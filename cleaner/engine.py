@@ -43,6 +43,8 @@ _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: Characters of whole-text scan that one per-line regex call is worth.
 _PER_LINE_COST = 200
+#: A line narrower than this (in columns, CJK counting two) is a menu item, not a headline.
+_TITLE_WIDTH = 12
 #: A headline shorter than this is too common a string to call a line its echo.
 _MIN_HEADLINE = 4
 #: Default ``max_extra`` of an echo: the headline copies for it are shared between rules.
@@ -191,15 +193,25 @@ def _core(line: str) -> str:
 
 
 def _title_index(lines: _Lines) -> int | None:
-    """The first non-empty line, skipping a leading ``---`` front-matter block."""
+    """The headline: the first line wide enough to be one, after any ``---`` front matter.
+
+    A page that opens with a menu ("首页", "Home") has its headline further down; a headline is
+    at least ``_TITLE_WIDTH`` columns wide. A page with no such line has its first line.
+    """
     non_empty = lines.non_empty
     if not non_empty:
         return None
+    start = 0
     if lines.stripped(non_empty[0]) == _FRONT_MATTER:
-        for k in range(1, len(non_empty)):
-            if lines.stripped(non_empty[k]) == _FRONT_MATTER:
-                return non_empty[k + 1] if k + 1 < len(non_empty) else None
-    return non_empty[0]
+        closing = next((k for k in range(1, len(non_empty)) if lines.stripped(non_empty[k]) == _FRONT_MATTER), None)
+        if closing is not None:
+            start = closing + 1
+            if start >= len(non_empty):
+                return None
+    for k in range(start, len(non_empty)):
+        if display_width(_core(lines.stripped(non_empty[k]))) >= _TITLE_WIDTH:
+            return non_empty[k]
+    return non_empty[start]
 
 
 def _echoes(core: str, title: str, max_extra: int) -> bool:

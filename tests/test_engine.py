@@ -102,7 +102,7 @@ def test_run_removes_runs_of_short_unpunctuated_lines() -> None:
           - {id: menu, remove: run, run: {min_lines: 3, max_chars: 6}}
     """)
     text = doc("""
-        标题
+        暴雨过后城市排水系统接受考验
         首页
         新闻
 
@@ -114,7 +114,7 @@ def test_run_removes_runs_of_short_unpunctuated_lines() -> None:
         一
         二
     """)
-    assert p(text) == "标题\n正文第一句话很长，而且有标点。\n前言\n短句。\n一\n二\n"
+    assert p(text) == "暴雨过后城市排水系统接受考验\n正文第一句话很长，而且有标点。\n前言\n短句。\n一\n二\n"
 
 
 def test_run_measures_markdown_links_by_their_text() -> None:
@@ -122,8 +122,18 @@ def test_run_measures_markdown_links_by_their_text() -> None:
         rules:
           - {id: menu, remove: run, run: {min_lines: 3, max_chars: 8}}
     """)
-    text = "Title\n* [首页](https://example.com/a/very/long/path)\n* [科技](/tech)\n* [体育](/sports)\nBody text, long enough.\n"
-    assert p(text) == "Title\nBody text, long enough.\n"
+    text = "Title of the article\n* [首页](https://example.com/a/very/long/path)\n* [科技](/tech)\n* [体育](/sports)\nBody text, long enough.\n"
+    assert p(text) == "Title of the article\nBody text, long enough.\n"
+
+
+def test_a_menu_item_at_the_top_is_not_the_headline() -> None:
+    p = pipe("""
+        rules:
+          - {id: menu, remove: run, run: {min_lines: 3, max_chars: 8}}
+          - {id: echo, remove: line, echo: title}
+    """)
+    text = "首页\n新闻\n体育\n暴雨过后城市排水系统接受考验\n正文。\n暴雨过后城市排水系统接受考验 - 天天要闻\n"
+    assert p(text) == "暴雨过后城市排水系统接受考验\n正文。\n"
 
 
 def test_run_never_takes_the_headline() -> None:
