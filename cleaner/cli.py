@@ -30,6 +30,11 @@ app = typer.Typer(
     add_completion=False,
 )
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 #: Failed documents echoed to stderr; all of them are in errors.jsonl.
 MAX_ERRORS_SHOWN = 20
 
@@ -92,8 +97,13 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     glob: Annotated[Optional[str], typer.Option(help="Files to take from directories (default: *.txt and JSONL).")] = None,  # noqa: UP007, E501
     regex_timeout: Annotated[float, typer.Option(help="Seconds one regex may run on one document.")] = DEFAULT_TIMEOUT,
+    engine: Annotated[Engine, typer.Option(help="local: this machine's cores; ray: a Ray cluster (JSONL/parquet).")] = Engine.local,  # noqa: E501
+    ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster address (default: start a local one).")] = None,  # noqa: UP007, E501
 ) -> None:
     """Clean files, directories, JSONL corpora or stdin. One text file and no -o prints the clean text."""
+    if engine is Engine.ray:
+        _clean_with_ray(inputs or [], rules or [], output, text_field, url_field, ray_address, quiet)
+        return
     from cleaner.runner import RunOptions, run
     from cleaner.streams import is_jsonl
 
@@ -126,6 +136,30 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
         typer.echo(_summary(result, output, dry_run), err=True)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _clean_with_ray(
+    inputs: list[str], rules: list[str], output: Path | None, text_field: str, url_field: str,
+    address: str | None, quiet: bool,
+) -> None:  # fmt: skip
+    if output is None:
+        raise _fail("--engine ray needs -o DIR")
+    try:
+        from cleaner.integrations import ray as ray_engine
+    except ImportError:
+        raise _fail("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
+    try:
+        Pipeline.from_rules(*rules)  # a bad rule file fails here, before a cluster starts
+        summary = ray_engine.run(_expand(inputs), output, rules, text_field, url_field, address)
+    except CleanerError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    if not quiet:
+        typer.echo(f"documents  {summary.get('documents', 0):>12,}\nchars out  {summary.get('chars_out', 0):>12,}", err=True)
+        top = sorted(((k[5:], v) for k, v in summary.items() if k.startswith("rule:")), key=lambda kv: -kv[1])[:5]
+        if top:
+            typer.echo("top rules by removed characters:", err=True)
+            for rule, chars in top:
+                typer.echo(f"  {rule:<28} {chars:>10,} chars", err=True)
 
 
 class _progress:  # noqa: N801 - used as a context manager, reads like a function
