@@ -67,7 +67,7 @@ def lint_files(paths: Iterable[Path], corpus: Path | None = None, max_share: flo
         findings.extend(lint_rule_set(rule_set))
     if corpus is not None and loaded:
         findings.extend(corpus_findings(loaded, corpus, max_share))
-    return findings
+    return list(dict.fromkeys(findings))  # a parent's problem is found through every file extending it
 
 
 def _load_finding(issue: RuleIssue) -> Finding:
