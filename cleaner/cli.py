@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.engine import DEFAULT_TIMEOUT
-from cleaner.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
+from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
 from cleaner.io import read_text, walk_inputs, write_text_atomic
 from cleaner.pipeline import Pipeline
 from cleaner.report import RunReport
@@ -450,7 +450,7 @@ def suggest(
     if output is None:
         sys.stdout.write("\n---\n".join(drafts.values()) if len(drafts) > 1 else "".join(drafts.values()))
         return
-    for group, text in drafts.items():
+    for text in drafts.values():
         target = output
         if len(drafts) > 1:
             slug = text.split("\n", 1)[0].removeprefix("name: ")
@@ -466,4 +466,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-    sys.exit(EXIT_OK)

@@ -564,7 +564,8 @@ class _SetBuilder:
         for key, (_, value_node) in fields.items():
             values[key] = self.strings(value_node, f"examples.{key}", rid)
             items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            lines.extend((text, _mark(item)[0]) for text, item in zip(values[key], items))
+            # not strict: invalid items were dropped (and reported), so a bad file may pair fewer
+            lines.extend((text, _mark(item)[0]) for text, item in zip(values[key], items))  # noqa: B905
         return Examples(**values, lines=tuple(lines))
 
     def tests(self, node: yaml.Node) -> tuple[SetTest, ...]:

@@ -68,7 +68,7 @@ class RunReport:
         self.rule_lines.update(other.rule_lines)
         self.rule_chars.update(other.rule_chars)
         self.rule_set_documents.update(other.rule_set_documents)
-        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram)]
+        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
         self.flagged_documents += other.flagged_documents
         self.failed_documents += other.failed_documents
 

@@ -21,7 +21,7 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -279,7 +279,7 @@ def _parquet_batches(index: int, unit: Unit, name: str, options: RunOptions) -> 
         urls = data.get(options.url_field) or [None] * record_batch.num_rows
         rows = [
             (str(i) if i is not None else f"{name}:{row + k}", t if isinstance(t, str) else None, u if isinstance(u, str) else None)  # noqa: E501
-            for k, (i, t, u) in enumerate(zip(ids, texts, urls))
+            for k, (i, t, u) in enumerate(zip(ids, texts, urls, strict=True))
         ]
         if pending is not None:
             yield pending

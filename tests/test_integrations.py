@@ -44,7 +44,7 @@ def test_hf_datasets_map(local_output: dict[str, str]) -> None:
     rows = corpus()
     ds = datasets.Dataset.from_list(rows)
     cleaned = clean_dataset(ds, num_proc=2)
-    assert dict(zip(cleaned["id"], cleaned["text"])) == local_output
+    assert dict(zip(cleaned["id"], cleaned["text"], strict=True)) == local_output
     assert cleaned.column_names == ["id", "url", "text"]
 
 
