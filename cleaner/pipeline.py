@@ -133,8 +133,9 @@ class Pipeline:
         total = _visible_len(text)
         fraction = sum(_visible_len(r.text) for r in removals) / total if total else 0.0
         if cap is not None and fraction > cap:
-            kept = self.normalizer(tidy_lines(text.split("\n")))
-            return CleanResult(kept, (), True, fraction, kept != tidy_lines(text.split("\n")), names)
+            tidy = tidy_lines(text.split("\n"))
+            kept = self.normalizer(tidy)
+            return CleanResult(kept, (), True, fraction, kept != tidy, names)
         return CleanResult(current, tuple(removals), False, fraction, normalized, names)
 
     def __call__(self, text: str) -> str:
