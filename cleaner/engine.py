@@ -29,7 +29,7 @@ from cleaner.model import Removal, Rule
 DEFAULT_TIMEOUT = 2.0
 
 #: Which rule "owns" a line several rules remove: the most specific kind first.
-_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "head": 3, "rest": 3}
+_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "tail": 3, "head": 3, "rest": 3}
 
 # The engine's own helper patterns use the stdlib ``re``: they are simple and it scans faster.
 #: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
@@ -39,6 +39,8 @@ _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 #: What decorates a heading or list item without being part of its words.
 _DECORATION = re.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
+#: How a line of prose ends: sentence punctuation, perhaps inside a closing quote or bracket.
+_PROSE_END = re.compile(r"[。！？.!?…」』”\"'）)]\s*$")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: Characters of whole-text scan that one per-line regex call is worth.
@@ -356,6 +358,31 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
     return ranges
 
 
+def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """Short unpunctuated lines after the last line of prose; a page with no prose has no tail."""
+    shape = rule.tail
+    assert shape is not None
+    last_prose = next(
+        (i for i in reversed(lines.non_empty)
+         if display_width(lines.stripped(i)) >= shape.prose_width and _PROSE_END.search(lines.stripped(i))),
+        None,
+    )  # fmt: skip
+    if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
+        return []
+    lo, hi = lines.zone(rule)
+    ranges = []
+    for i in lines.non_empty:
+        stripped = lines.stripped(i)
+        if (
+            i > last_prose and lo <= i < hi
+            and display_width(stripped) < shape.max_width and not _PROSE_END.search(stripped)
+            and _guards_ok(rule, stripped, timeout)
+            and (rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout))
+        ):  # fmt: skip
+            ranges.append((i, i))
+    return ranges
+
+
 def _spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int]]:
     """(line, start, end) of each match of a ``span`` rule, offsets within the line."""
     assert rule.pattern is not None
@@ -376,6 +403,7 @@ RANGE_KINDS: dict[str, Callable[[Rule, _Lines, float], Iterable[tuple[int, int]]
     "head": _ranges_head,
     "block": _ranges_block,
     "run": _ranges_run,
+    "tail": _ranges_tail,
 }
 
 

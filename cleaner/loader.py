@@ -28,6 +28,7 @@ from cleaner.model import (
     RuleSet,
     RunShape,
     SetTest,
+    TailShape,
     Within,
 )
 from cleaner.normalize import DEFAULT_NORMALIZE
@@ -41,10 +42,11 @@ MAX_EXPANDED_NODES = 100_000
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
     "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "max_chars", "min_chars",
-    "echo", "max_extra", "until", "lines", "run", "examples",
+    "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
 RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap")
+TAIL_KEYS = ("prose_width", "max_width")
 TEST_KEYS = ("name", "input", "expect")
 APPLIES_TO_KEYS = ("url", "path")
 
@@ -490,6 +492,12 @@ class _SetBuilder:
         elif "run" in fields:
             self.issue(fields["run"][0], "'run' only applies to remove: run", rid)
 
+        tail = None
+        if kind == "tail":
+            tail = self.tail_shape(fields["tail"][1], rid) if "tail" in fields else TailShape()
+        elif "tail" in fields:
+            self.issue(fields["tail"][0], "'tail' only applies to remove: tail", rid)
+
         examples = self.examples(fields["examples"][1], rid) if "examples" in fields else Examples()
         doc = self.string(fields["doc"][1], "doc", rid, allow_empty=True) if "doc" in fields else ""
 
@@ -519,6 +527,7 @@ class _SetBuilder:
             until_blank=until_blank,
             lines=lines,
             run=run,
+            tail=tail,
             examples=examples,
             source=self.path,
             line=line,
@@ -555,6 +564,16 @@ class _SetBuilder:
             max_width=max_width,
             max_gap=max_gap or 0,
             punctuated=defaults.punctuated if punctuated is None else punctuated,
+        )
+
+    def tail_shape(self, node: yaml.Node, rid: str | None) -> TailShape:
+        fields = self.mapping(node, "tail", TAIL_KEYS, rid)
+        defaults = TailShape()
+        prose = self.integer(fields["prose_width"][1], "tail.prose_width", rid, 1) if "prose_width" in fields else None
+        width = self.integer(fields["max_width"][1], "tail.max_width", rid, 1) if "max_width" in fields else None
+        return TailShape(
+            prose_width=defaults.prose_width if prose is None else prose,
+            max_width=defaults.max_width if width is None else width,
         )
 
     def examples(self, node: yaml.Node, rid: str | None) -> Examples:

@@ -21,6 +21,7 @@ REMOVAL_KINDS: dict[str, str] = {
     "head": "the matching line and everything before it",
     "block": "the matching line through `until:` (a regex, or `blank`) or `lines: N` lines",
     "run": "runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
+    "tail": "short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
 }
 
 
@@ -105,6 +106,16 @@ class RunShape:
 
 
 @dataclass(frozen=True, slots=True)
+class TailShape:
+    """Where the article ends and what may follow it: the last prose line, then chrome-sized lines."""
+
+    #: A prose line is at least this wide (columns, CJK counting two) and ends like a sentence.
+    prose_width: int = 60
+    #: Lines after it narrower than this, and not ending like a sentence, are removed.
+    max_width: int = 60
+
+
+@dataclass(frozen=True, slots=True)
 class Examples:
     """A rule's own unit tests: lines it must remove, lines it must keep, known gaps."""
 
@@ -144,6 +155,7 @@ class Rule:
     until_blank: bool = False
     lines: int | None = None
     run: RunShape | None = None
+    tail: TailShape | None = None
     examples: Examples = field(default_factory=Examples)
     #: Where the rule was written: file path and YAML line.
     source: str = ""

@@ -266,3 +266,23 @@ def test_pattern_kinds_need_a_pattern(kind: str) -> None:
 
     with pytest.raises(RuleError, match=f"a '{kind}' rule needs 'match' or 'contains'"):
         load_rules_text(f"rules:\n  - {{id: x, remove: {kind}, until: blank}}\n" if kind == "block" else f"rules:\n  - {{id: x, remove: {kind}}}\n")  # noqa: E501
+
+
+def test_tail_drops_short_unpunctuated_lines_after_the_last_prose_line() -> None:
+    p = pipe("""
+        rules:
+          - {id: tail, remove: tail, tail: {prose_width: 30, max_width: 30}}
+    """)
+    text = doc("""
+        Headline of the story
+        Short line before the prose
+        The council voted to approve the budget on Tuesday night.
+        Related
+        Thanks for reading!
+        Mayor announces plan
+    """)
+    assert p(text) == (
+        "Headline of the story\nShort line before the prose\n"
+        "The council voted to approve the budget on Tuesday night.\nThanks for reading!\n"
+    )
+    assert p("Only short lines\nNo prose here\n") == "Only short lines\nNo prose here\n"

@@ -21,7 +21,7 @@ def test_unknown_key(write) -> None:
     path = write("r.yaml", "rules:\n  - id: a\n    remove: line\n    match: x\n    mach: y\n")
     assert error_of(path) == (
         f"{path}:5:5: rule 'a': unknown key 'mach' in a rule (expected one of: id, doc, remove, match, contains, "
-        "unless, ignore_case, within, max_chars, min_chars, echo, max_extra, until, lines, run, examples)"
+        "unless, ignore_case, within, max_chars, min_chars, echo, max_extra, until, lines, run, tail, examples)"
     )
 
 
@@ -38,7 +38,7 @@ def test_duplicate_id(write) -> None:
 def test_unknown_removal_kind(write) -> None:
     path = write("r.yaml", "rules:\n  - {id: a, remove: lnie, match: x}\n")
     assert error_of(path) == (
-        f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run)"
+        f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run, tail)"
     )
 
 
