@@ -211,7 +211,7 @@ def _title_index(lines: _Lines) -> int | None:
             if start >= len(non_empty):
                 return None
     for k in range(start, len(non_empty)):
-        if display_width(_core(lines.stripped(non_empty[k]))) >= _TITLE_WIDTH:
+        if _width_at_least(_core(lines.stripped(non_empty[k])), _TITLE_WIDTH):
             return non_empty[k]
     return non_empty[start]
 
@@ -305,6 +305,11 @@ def display_width(text: str) -> int:
     return len(text) + len(_WIDE.findall(text))
 
 
+def _width_at_least(text: str, columns: int) -> bool:
+    """``display_width(text) >= columns``, without counting when the length already says so."""
+    return len(text) >= columns or display_width(text) >= columns
+
+
 def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
     """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
     shape = rule.run
@@ -364,7 +369,7 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     assert shape is not None
     last_prose = next(
         (i for i in reversed(lines.non_empty)
-         if display_width(lines.stripped(i)) >= shape.prose_width and _PROSE_END.search(lines.stripped(i))),
+         if _PROSE_END.search(lines.stripped(i)) and _width_at_least(lines.stripped(i), shape.prose_width)),
         None,
     )  # fmt: skip
     if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
@@ -375,7 +380,7 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
         stripped = lines.stripped(i)
         if (
             i > last_prose and lo <= i < hi
-            and display_width(stripped) < shape.max_width and not _PROSE_END.search(stripped)
+            and not _width_at_least(stripped, shape.max_width) and not _PROSE_END.search(stripped)
             and _guards_ok(rule, stripped, timeout)
             and (rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout))
         ):  # fmt: skip
