@@ -18,7 +18,7 @@ import typer
 
 from cleaner.engine import DEFAULT_TIMEOUT
 from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
-from cleaner.io import read_text, walk_inputs, write_text_atomic
+from cleaner.io import discover, read_text, write_text_atomic
 from cleaner.pipeline import Pipeline
 from cleaner.report import RunReport
 
@@ -62,7 +62,7 @@ def _clean_file(pipeline: Pipeline, file: Path) -> str:
     try:
         return pipeline(read_text(file))
     except RuleTimeoutError as exc:
-        raise RuleTimeoutError(exc.rule_id, pipeline.timeout, str(file)) from None
+        raise exc.for_document(str(file)) from None
 
 
 def _expand(items: list[str]) -> list[Path]:
@@ -401,7 +401,7 @@ def diff(
 
     try:
         old, new = _pipeline(rules), Pipeline.from_rules(*against)
-        files = [(path, str(relative)) for path, relative in walk_inputs([corpus], glob)][:sample]
+        files = [(unit.source, str(unit.relative)) for unit in discover([corpus], glob)][:sample]
         diffs = diff_files(files, old, new)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None

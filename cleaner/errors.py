@@ -66,11 +66,17 @@ class RuleTimeoutError(CleanerError):
 
     def __init__(self, rule_id: str, seconds: float, document: str | None = None) -> None:
         self.rule_id = rule_id
+        self.seconds = seconds
         self.document = document
         where = f" on document {document!r}" if document else ""
         super().__init__(
             f"rule '{rule_id}': regex timed out after {seconds:g}s{where} (catastrophic backtracking?)"
         )
+
+
+    def for_document(self, document: str) -> RuleTimeoutError:
+        """The same timeout, naming the document it happened on (the engine does not know it)."""
+        return RuleTimeoutError(self.rule_id, self.seconds, document)
 
 
 class InputError(CleanerError):

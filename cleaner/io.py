@@ -13,10 +13,11 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import InputError
+from cleaner.streams import is_jsonl
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
@@ -68,28 +69,79 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+class AtomicFile:
+    """A file written beside its target under a temporary name; ``commit`` renames it into place.
+
+    A killed writer leaves only a hidden ``.NAME.*.tmp`` file, never a partial output.
+    Subclasses open their own stream on ``self.tmp`` and close it in ``_close``.
+    """
+
+    def __init__(self, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        self.target, self.tmp = target, Path(tmp)
+
+    def _close(self) -> None:
+        """Close whatever stream writes ``self.tmp``."""
+
+    def commit(self) -> None:
+        self._close()
+        os.chmod(self.tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        self._close()
+        self.tmp.unlink(missing_ok=True)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text via a temporary file in the same directory and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    out = AtomicFile(path)
     try:
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        out.tmp.write_text(text, encoding="utf-8", newline="\n")
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        out.abort()
         raise
+    out.commit()
 
 
-def walk_inputs(inputs: list[Path], pattern: str = "*.txt") -> Iterator[tuple[Path, Path]]:
-    """(file, path relative to its input root) for files and directories; directories recursively, sorted."""
+#: Written next to a run's outputs; never taken as an input.
+ERRORS_FILE = "errors.jsonl"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One input file and where its output goes (its path relative to the input it came from)."""
+
+    source: Path
+    relative: Path
+    jsonl: bool
+    parquet: bool = False
+
+
+def discover(inputs: list[Path], pattern: str | None = None) -> list[Unit]:
+    """Files and directories -> units, directories walked recursively in sorted order.
+
+    Without ``pattern`` a directory contributes its ``*.txt``, ``*.parquet`` and JSONL files.
+    Two inputs that would write the same output path are an error.
+    """
+    units: list[Unit] = []
     for item in inputs:
         if item.is_dir():
-            for file in sorted(item.rglob(pattern)):
-                if file.is_file():
-                    yield file, file.relative_to(item)
-        elif item.exists():
-            yield item, Path(item.name)
+            for file in sorted(p for p in item.rglob(pattern or "*") if p.is_file()):
+                if file.name.startswith(".") or file.name == ERRORS_FILE:
+                    continue
+                if pattern is None and not (file.suffix in (".txt", ".parquet") or is_jsonl(file)):
+                    continue
+                units.append(Unit(file, file.relative_to(item), is_jsonl(file), file.suffix == ".parquet"))
+        elif item.is_file():
+            units.append(Unit(item, Path(item.name), is_jsonl(item), item.suffix == ".parquet"))
         else:
             raise InputError(f"{item}: no such file or directory")
+    seen: dict[Path, Path] = {}
+    for unit in units:
+        if unit.relative in seen:
+            raise InputError(f"{unit.source} and {seen[unit.relative]} would both write {unit.relative}")
+        seen[unit.relative] = unit.source
+    return units

@@ -19,7 +19,7 @@ import regex
 
 from cleaner.engine import strip
 from cleaner.errors import RuleError, RuleIssue
-from cleaner.io import read_text, walk_inputs
+from cleaner.io import discover, read_text
 from cleaner.loader import load_rules
 from cleaner.sre import parser_and_constants
 from cleaner.model import Rule, RuleSet
@@ -153,8 +153,8 @@ def corpus_findings(rule_sets: list[RuleSet], corpus: Path, max_share: float) ->
     """Rules that never fire on the corpus, and rules that remove more than ``max_share`` of its lines."""
     hits: Counter[str] = Counter()
     total_lines = 0
-    for file, _ in walk_inputs([corpus]):
-        text = read_text(file)
+    for unit in discover([corpus], "*.txt"):
+        text = read_text(unit.source)
         total_lines += sum(1 for line in text.splitlines() if line.strip())
         for rule_set in rule_sets:
             for removal in strip(text, rule_set.rules).removals:

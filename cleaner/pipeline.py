@@ -121,13 +121,17 @@ class Pipeline:
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
-            settled = fixed == current or (not stripped.removals and fixed == stripped.text)
+            if fixed == current or (not stripped.removals and fixed == stripped.text):
+                current = fixed
+                break
             # what can still fire next round: only zone- and neighbour-dependent rules, unless a
             # line's content changed (a span was cut, or ftfy fixed something)
-            content_changed = fixed != stripped.text or any(r.first_line == r.last_line and r.text != _line_of(current, r) for r in stripped.removals)  # noqa: E501
+            content_changed = fixed != stripped.text or any(
+                r.first_line == r.last_line and r.text != _line_of(current, r) for r in stripped.removals
+            )
             rules = plan.rules if content_changed else plan.sensitive
             current = fixed
-            if settled or not rules:
+            if not rules:
                 break
         names = tuple(self.rule_sets[i].name for i in chosen)
         total = _visible_len(text)

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,12 +24,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.errors import CleanerError, InputError, RuleTimeoutError
-from cleaner.io import decode_bytes, write_text_atomic
+from cleaner.io import ERRORS_FILE, AtomicFile, Unit, decode_bytes, discover, write_text_atomic
 from cleaner.pipeline import Pipeline
 from cleaner.report import DocOutcome, RunReport
-from cleaner.streams import compression, is_jsonl, open_read, open_write
+from cleaner.streams import compression, open_read, open_write
 
-ERRORS_FILE = "errors.jsonl"
 
 
 @dataclass(frozen=True)
@@ -49,16 +46,6 @@ class RunOptions:
     report: Path | None = None
     #: JSONL is shipped to workers in blocks of about this many bytes (whole lines).
     batch_bytes: int = 1 << 18
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One input file and where its output goes."""
-
-    source: Path
-    relative: Path
-    jsonl: bool
-    parquet: bool = False
 
 
 @dataclass
@@ -91,32 +78,6 @@ class _BatchResult:
     wrote: bool = True
     #: Parquet: the clean text per row, None for a row that failed.
     texts: list[str | None] | None = None
-
-
-def discover(inputs: list[Path], pattern: str | None = None) -> list[Unit]:
-    """Files and directories -> units, directories walked recursively in sorted order.
-
-    Without ``pattern`` a directory contributes its ``*.txt`` and JSONL files.
-    """
-    units: list[Unit] = []
-    for item in inputs:
-        if item.is_dir():
-            for file in sorted(p for p in item.rglob(pattern or "*") if p.is_file()):
-                if file.name.startswith(".") or file.name == ERRORS_FILE:
-                    continue
-                if pattern is None and not (file.suffix in (".txt", ".parquet") or is_jsonl(file)):
-                    continue
-                units.append(Unit(file, file.relative_to(item), is_jsonl(file), file.suffix == ".parquet"))
-        elif item.is_file():
-            units.append(Unit(item, Path(item.name), is_jsonl(item), item.suffix == ".parquet"))
-        else:
-            raise InputError(f"{item}: no such file or directory")
-    seen: dict[Path, Path] = {}
-    for unit in units:
-        if unit.relative in seen:
-            raise InputError(f"{unit.source} and {seen[unit.relative]} would both write {unit.relative}")
-        seen[unit.relative] = unit.source
-    return units
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -206,7 +167,7 @@ def _clean(text: str, doc_id: str, url: str | None, path: str) -> Any:
     try:
         return _PIPELINE.clean(text, url=url, path=path)
     except RuleTimeoutError as exc:
-        raise RuleTimeoutError(exc.rule_id, _PIPELINE.timeout, doc_id) from None
+        raise exc.for_document(doc_id) from None
 
 
 def _clean_text_doc(name: str, payload: bytes) -> tuple[bytes | None, DocOutcome]:
@@ -351,29 +312,7 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
             yield done, future.get()
 
 
-class _AtomicOutput:
-    """A unit's output: written to a temporary file beside the target, renamed into place by ``commit``."""
-
-    def __init__(self, target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        self.target, self.tmp = target, Path(tmp)
-
-    def _close(self) -> None:
-        raise NotImplementedError
-
-    def commit(self) -> None:
-        self._close()
-        os.chmod(self.tmp, 0o644)
-        os.replace(self.tmp, self.target)
-
-    def abort(self) -> None:
-        self._close()
-        self.tmp.unlink(missing_ok=True)
-
-
-class _UnitWriter(_AtomicOutput):
+class _UnitWriter(AtomicFile):
     """Bytes out: a text file or a (possibly compressed) JSONL file."""
 
     def __init__(self, target: Path, kind: str | None) -> None:
@@ -387,7 +326,7 @@ class _UnitWriter(_AtomicOutput):
         self.stream.close()
 
 
-class _ParquetUnitWriter(_AtomicOutput):
+class _ParquetUnitWriter(AtomicFile):
     """A parquet unit's cleaned record batches, with the input's schema."""
 
     def __init__(self, target: Path, schema: Any, text_field: str) -> None:

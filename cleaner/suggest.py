@@ -109,7 +109,10 @@ class Miner:
     _group_docs: dict[str, int] = field(default_factory=dict)
     _sample: list[str] = field(default_factory=list)
     _seen_lines: int = 0
-    _rng: random.Random = field(default_factory=lambda: random.Random(13))
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
 
     def add(self, text: str, group: str = "") -> None:
         doc_no = self._group_docs.get(group, 0)
@@ -267,7 +270,7 @@ def documents(inputs: list[Path], text_field: str = "text", url_field: str = "ur
 
     from cleaner.errors import InputError
     from cleaner.io import decode_bytes
-    from cleaner.runner import discover
+    from cleaner.io import discover
     from cleaner.streams import open_read
 
     for unit in discover(inputs):
