@@ -93,10 +93,11 @@ class _Lines:
         self._by_length: tuple[list[int], list[int]] | None = None
 
     def short_lines(self, max_chars: int) -> list[int]:
-        """Non-empty lines whose stripped length is at most ``max_chars``, in document order."""
+        """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
         if self._by_length is None:
-            order = sorted(self.non_empty, key=lambda i: len(self._stripped[i]))
-            self._by_length = (order, [len(self._stripped[i]) for i in order])
+            length = {i: len(visible_text(self._stripped[i])) for i in self.non_empty}
+            order = sorted(self.non_empty, key=length.__getitem__)
+            self._by_length = (order, [length[i] for i in order])
         order, lengths = self._by_length
         return sorted(order[: bisect_right(lengths, max_chars)])
 
@@ -147,12 +148,22 @@ def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos
         raise RuleTimeoutError(rule.id, timeout) from None
 
 
+def visible_text(stripped: str) -> str:
+    """A line as a reader sees it: markdown links and images reduced to their text.
+
+    Length guards measure this, so a byline carrying a 200-character share URL is still short.
+    """
+    return _MD_LINK.sub(r"\1", stripped).strip() if "](" in stripped else stripped
+
+
 def _guards_ok(rule: Rule, stripped: str, timeout: float) -> bool:
-    """The per-line guards: length limits and the ``unless`` exception pattern."""
-    if rule.max_chars is not None and len(stripped) > rule.max_chars:
-        return False
-    if rule.min_chars is not None and len(stripped) < rule.min_chars:
-        return False
+    """The per-line guards: length limits (on the visible text) and the ``unless`` exception pattern."""
+    if rule.max_chars is not None or rule.min_chars is not None:
+        length = len(visible_text(stripped))
+        if rule.max_chars is not None and length > rule.max_chars:
+            return False
+        if rule.min_chars is not None and length < rule.min_chars:
+            return False
     return rule.unless is None or _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
 
 
@@ -314,7 +325,7 @@ def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
     """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
     shape = rule.run
     assert shape is not None
-    visible = _MD_LINK.sub(r"\1", stripped).strip() if "](" in stripped else stripped
+    visible = visible_text(stripped)
     if len(visible) > shape.max_chars or (shape.max_width is not None and len(visible) > shape.max_width):
         return False
     if shape.max_width is not None and display_width(visible) > shape.max_width:

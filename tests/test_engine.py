@@ -179,6 +179,18 @@ def test_max_and_min_chars() -> None:
     assert p("请关注\n这是一个很长的关注句子。\nzzz\nzzzzz\n") == "这是一个很长的关注句子。\nzzz\n"
 
 
+def test_length_guards_count_what_a_reader_sees() -> None:
+    """A markdown link counts as its label: a byline with a long share URL is still a short line."""
+    p = pipe("""
+        rules:
+          - {id: byline, remove: line, match: '发表于', max_chars: 30}
+    """)
+    share = "[分享](//service.weibo.com/share/share.php?url=" + "x" * 200 + ")"
+    assert p(f"正文。\n张三 发表于 2025年09月23日 {share}\n张三 发表于 2025年09月23日，他说这篇文章写得不错，值得一读。\n") == (
+        "正文。\n张三 发表于 2025年09月23日，他说这篇文章写得不错，值得一读。\n"
+    )
+
+
 def test_ignore_case() -> None:
     p = pipe("""
         rules:
