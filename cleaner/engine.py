@@ -45,6 +45,8 @@ _PROSE_END = re.compile(r"[。！？.!?…」』”\"'）)]\s*$")
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: Characters of whole-text scan that one per-line regex call is worth.
 _PER_LINE_COST = 200
+#: A line of prose is at least this wide (columns) and ends like a sentence (``after_prose``, ``tail``).
+PROSE_WIDTH = 60
 #: A line narrower than this (in columns, CJK counting two) is a menu item, not a headline.
 _TITLE_WIDTH = 12
 #: A headline shorter than this is too common a string to call a line its echo.
@@ -72,6 +74,7 @@ class _Lines:
 
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_folded", "_headline", "_by_length",
+        "_first_prose",
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -91,6 +94,7 @@ class _Lines:
         self._folded: str | None = None
         self._headline: list[int] | None = None
         self._by_length: tuple[list[int], list[int]] | None = None
+        self._first_prose: int | None = -1
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
@@ -120,6 +124,12 @@ class _Lines:
     def stripped(self, i: int) -> str:
         return self._stripped[i]
 
+    def first_prose(self) -> int | None:
+        """The first line of prose: wide enough and ending like a sentence; None on a page without."""
+        if self._first_prose == -1:
+            self._first_prose = next((i for i in self.non_empty if is_prose(self._stripped[i], PROSE_WIDTH)), None)
+        return self._first_prose
+
     def line_at(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
 
@@ -128,15 +138,19 @@ class _Lines:
         return self.starts[i] + len(self.lines[i])
 
     def zone(self, rule: Rule) -> tuple[int, int]:
-        """The range of line indices [lo, hi) a rule's ``within`` guard allows."""
-        if rule.within is None or not self.non_empty:
-            return 0, len(self.lines)
-        size = rule.within.size(len(self.non_empty))
-        if size >= len(self.non_empty):
-            return 0, len(self.lines)
-        if rule.within.side == "first":
-            return 0, self.non_empty[size - 1] + 1
-        return self.non_empty[-size], len(self.lines)
+        """The range of line indices [lo, hi) a rule's ``within`` and ``after_prose`` guards allow."""
+        lo, hi = 0, len(self.lines)
+        if rule.within is not None and self.non_empty:
+            size = rule.within.size(len(self.non_empty))
+            if size < len(self.non_empty):
+                if rule.within.side == "first":
+                    hi = self.non_empty[size - 1] + 1
+                else:
+                    lo = self.non_empty[-size]
+        if rule.after_prose:
+            prose = self.first_prose()
+            lo = hi if prose is None else max(lo, prose + 1)
+        return lo, hi
 
 
 def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos: int, timeout: float) -> regex.Match[str] | None:  # noqa: E501
@@ -321,6 +335,11 @@ def _width_at_least(text: str, columns: int) -> bool:
     return len(text) >= columns or display_width(text) >= columns
 
 
+def is_prose(stripped: str, width: int) -> bool:
+    """A line of prose: at least ``width`` columns and ending like a sentence."""
+    return _PROSE_END.search(stripped) is not None and _width_at_least(stripped, width)
+
+
 def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
     """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
     shape = rule.run
@@ -375,28 +394,30 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
 
 
 def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """Short unpunctuated lines after the last line of prose; a page with no prose has no tail."""
+    """Short unpunctuated lines after the last line of prose, read from the page's end.
+
+    A wide line or one the rule's ``unless`` protects ends the tail: a list the article ends
+    with (a fact sheet and the heading over it) stays with everything above it. A short line
+    that ends like a sentence stays but does not end the tail. A page with no prose has no tail.
+    """
     shape = rule.tail
     assert shape is not None
-    last_prose = next(
-        (i for i in reversed(lines.non_empty)
-         if _PROSE_END.search(lines.stripped(i)) and _width_at_least(lines.stripped(i), shape.prose_width)),
-        None,
-    )  # fmt: skip
+    last_prose = next((i for i in reversed(lines.non_empty) if is_prose(lines.stripped(i), shape.prose_width)), None)
     if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
         return []
     lo, hi = lines.zone(rule)
     ranges = []
-    for i in lines.non_empty:
+    for i in reversed(lines.non_empty):
+        if i <= last_prose or not lo <= i < hi:
+            break
         stripped = lines.stripped(i)
-        if (
-            i > last_prose and lo <= i < hi
-            and not _width_at_least(stripped, shape.max_width) and not _PROSE_END.search(stripped)
-            and _guards_ok(rule, stripped, timeout)
-            and (rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout))
-        ):  # fmt: skip
+        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
+            break
+        if not _PROSE_END.search(stripped) and (
+            rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout)
+        ):
             ranges.append((i, i))
-    return ranges
+    return ranges[::-1]
 
 
 def _spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int]]:

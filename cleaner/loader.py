@@ -41,7 +41,7 @@ MAX_EXPANDED_NODES = 100_000
 
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
-    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "max_chars", "min_chars",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "max_chars", "min_chars",
     "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
@@ -467,6 +467,7 @@ class _SetBuilder:
             self.issue(fields["echo"][0], "'echo' selects whole lines; use remove: line", rid)
 
         within = self.within(fields["within"][1], rid) if "within" in fields else None
+        after_prose = bool("after_prose" in fields and self.boolean(fields["after_prose"][1], "after_prose", rid))
         max_chars = self.integer(fields["max_chars"][1], "max_chars", rid) if "max_chars" in fields else None
         min_chars = self.integer(fields["min_chars"][1], "min_chars", rid) if "min_chars" in fields else None
 
@@ -519,6 +520,7 @@ class _SetBuilder:
             literals_ignore_case=literals_ignore_case,
             unless=unless,
             within=within,
+            after_prose=after_prose,
             max_chars=max_chars,
             min_chars=min_chars,
             echo=echo,

@@ -145,6 +145,9 @@ class Rule:
     #: A line matching this never fires (and breaks a run): the rule's exceptions.
     unless: regex.Pattern[str] | None = None
     within: Within | None = None
+    #: Only below the first line of prose: a heading that starts a comment section is chrome there
+    #: and may be a widget button above the article.
+    after_prose: bool = False
     max_chars: int | None = None
     min_chars: int | None = None
     #: ``title``: the line repeats the document's first line plus at most ``max_extra`` characters.
@@ -173,7 +176,7 @@ class Rule:
         Such a rule cannot fire again once the lines it fired on are gone, so a confirming
         round can skip it unless some line's content changed.
         """
-        return self.within is None and self.echo is None and self.kind in ("line", "span", "rest", "head", "block")
+        return self.within is None and not self.after_prose and self.echo is None and self.kind in ("line", "span", "rest", "head", "block")
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,3 +298,30 @@ def test_tail_drops_short_unpunctuated_lines_after_the_last_prose_line() -> None
         "The council voted to approve the budget on Tuesday night.\nThanks for reading!\n"
     )
     assert p("Only short lines\nNo prose here\n") == "Only short lines\nNo prose here\n"
+
+
+def test_tail_ends_at_a_wide_or_protected_line() -> None:
+    """Read from the end, the tail stops where a line does not fit: what is above it stays."""
+    p = pipe("""
+        rules:
+          - {id: tail, remove: tail, tail: {prose_width: 30, max_width: 30}, unless: '^- \\w+: '}
+    """)
+    text = doc("""
+        The council voted to approve the budget on Tuesday night.
+        Fact sheet
+        - Length: 2.44 m
+        Related
+        Home
+    """)
+    assert p(text) == "The council voted to approve the budget on Tuesday night.\nFact sheet\n- Length: 2.44 m\n"
+
+
+def test_after_prose_fires_only_below_the_first_prose_line() -> None:
+    p = pipe("""
+        rules:
+          - {id: comments, remove: rest, match: '^Comments$', after_prose: true}
+    """)
+    article = "The council voted to approve the budget on Tuesday night, after a long debate.\n"
+    assert p("Comments\n" + article) == "Comments\n" + article
+    assert p(article + "Comments\nGreat piece!\n") == article
+    assert p("Comments\nNo prose on this page\n") == "Comments\nNo prose on this page\n"
