@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.errors import RuleTimeoutError
-from cleaner.model import Removal, Rule
+from cleaner.model import Removal, Rule, RunShape
 
 #: Default time budget for one regex call; a pattern that needs longer is treated as broken.
 DEFAULT_TIMEOUT = 2.0
@@ -36,6 +36,8 @@ _KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "tail": 3, "head": 3, 
 _SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: Markdown link or image markup, reduced to its visible text when measuring a line.
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+#: Permalink marks documentation generators put after a heading ("Conclusion¶").
+_PERMALINK = "¶§#\uf0c1 "
 #: What decorates a heading or list item without being part of its words.
 _DECORATION = re.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
@@ -74,7 +76,7 @@ class _Lines:
 
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_folded", "_headline", "_by_length",
-        "_first_prose",
+        "_first_prose", "_copies",
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -95,6 +97,7 @@ class _Lines:
         self._headline: list[int] | None = None
         self._by_length: tuple[list[int], list[int]] | None = None
         self._first_prose: int | None = -1
+        self._copies: dict[str, list[int]] | None = None
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
@@ -123,6 +126,15 @@ class _Lines:
 
     def stripped(self, i: int) -> str:
         return self._stripped[i]
+
+    def copies_below(self, i: int, below: int) -> list[int]:
+        """Lines after ``below`` with the same words as line ``i`` (decoration and permalink marks aside)."""
+        if self._copies is None:
+            self._copies = {}
+            for j in self.non_empty:
+                self._copies.setdefault(_heading_words(self._stripped[j]), []).append(j)
+        same = self._copies.get(_heading_words(self._stripped[i]), [])
+        return same[bisect_right(same, below):]
 
     def first_prose(self) -> int | None:
         """The first line of prose: wide enough and ending like a sentence; None on a page without."""
@@ -217,6 +229,11 @@ def _core(line: str) -> str:
     if "](" in line:
         line = _MD_LINK.sub(r"\1", line)
     return _DECORATION.sub("", line) if line[:1] in _DECORATION_CHARS or line[-1:] in _DECORATION_CHARS else line
+
+
+def _heading_words(line: str) -> str:
+    """A line's words as a heading: decoration and a trailing permalink mark ("¶") dropped."""
+    return _core(line).rstrip(_PERMALINK)
 
 
 def _title_index(lines: _Lines) -> int | None:
@@ -373,7 +390,10 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
     run: list[int] = []  # fitting lines of the current run
     gap: list[int] = []  # non-fitting lines since its last fitting line
     for i in lines.non_empty:
-        fits = lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout)
+        fits = (
+            lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout)
+            and (not shape.repeated_below or bool(lines.copies_below(i, i)))
+        )  # fmt: skip
         if fits:
             run.append(i)
             gap = []
@@ -385,12 +405,38 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
         if absorbable:
             gap.append(i)
             continue
-        if len(run) >= shape.min_lines:
-            ranges.append((run[0], run[-1]))
+        ranges.extend(_accepted(run, shape, lines))
         run, gap = [], []
-    if len(run) >= shape.min_lines:
-        ranges.append((run[0], run[-1]))
+    ranges.extend(_accepted(run, shape, lines))
     return ranges
+
+
+def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int, int]]:
+    """The run as a line range, if it is one; a table of contents may be its longest qualifying start."""
+    if not shape.repeated_below:
+        return [(run[0], run[-1])] if len(run) >= shape.min_lines else []
+    for end in range(len(run), shape.min_lines - 1, -1):  # the first heading below may look like more contents
+        if _is_contents(run[:end], lines):
+            return [(run[0], run[end - 1])]
+    return []
+
+
+def _is_contents(run: list[int], lines: _Lines) -> bool:
+    """A table of contents: its lines' copies below it come in the same order and mostly stand
+    apart (a block repeated whole, like a chorus, has them together)."""
+    copies = []
+    seen: dict[str, int] = {}
+    for i in run:  # the n-th "Setting up" of the contents goes with the n-th one below
+        words = _heading_words(lines.stripped(i))
+        nth = seen[words] = seen.get(words, -1) + 1
+        below = lines.copies_below(i, run[-1])
+        if nth >= len(below):
+            return False
+        copies.append(below[nth])
+    if any(b <= a for a, b in zip(copies, copies[1:])):
+        return False
+    apart = sum(1 for a, b in zip(copies, copies[1:]) if any(lines.stripped(j) for j in range(a + 1, b)))
+    return apart * 2 > len(copies) - 1  # a heading may sit right under its section's heading
 
 
 def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:

@@ -45,7 +45,7 @@ RULE_KEYS = (
     "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
-RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap")
+RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
 TAIL_KEYS = ("prose_width", "max_width")
 TEST_KEYS = ("name", "input", "expect")
 APPLIES_TO_KEYS = ("url", "path")
@@ -558,6 +558,7 @@ class _SetBuilder:
         punctuated = self.boolean(fields["punctuated"][1], "run.punctuated", rid) if "punctuated" in fields else None
         max_width = self.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
         max_gap = self.integer(fields["max_gap"][1], "run.max_gap", rid, 0) if "max_gap" in fields else 0
+        repeated = self.boolean(fields["repeated_below"][1], "run.repeated_below", rid) if "repeated_below" in fields else False
         if max_width is not None and max_chars is None:
             max_chars = max_width  # a width limit alone: no separate character limit
         return RunShape(
@@ -566,6 +567,7 @@ class _SetBuilder:
             max_width=max_width,
             max_gap=max_gap or 0,
             punctuated=defaults.punctuated if punctuated is None else punctuated,
+            repeated_below=bool(repeated),
         )
 
     def tail_shape(self, node: yaml.Node, rid: str | None) -> TailShape:

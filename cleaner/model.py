@@ -103,6 +103,9 @@ class RunShape:
     #: A run may carry up to this many consecutive lines that do not fit (a longer menu item), when
     #: they are unpunctuated, at most twice the width limit, and the run goes on after them.
     max_gap: int = 0
+    #: Every line of the run appears again further down, by itself and spread out: a table of
+    #: contents over the headings it lists (a block repeated whole, like a chorus, is not one).
+    repeated_below: bool = False
 
 
 @dataclass(frozen=True, slots=True)

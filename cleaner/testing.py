@@ -3,7 +3,8 @@
 An example is a small document. A ``remove`` example passes when the rule,
 alone, removes its last non-empty line; earlier lines are context, such as
 the headline a title echo repeats. For a ``run`` rule the run is the example:
-every line after the first (the document's headline) must go. A ``keep`` example passes when the rule removes nothing
+every line after the first (the document's headline) must go, up to a blank
+line; what follows a blank line is context. A ``keep`` example passes when the rule removes nothing
 from it. This is semgrep's ``ruleid:``/``ok:`` pair, one rule at a time.
 """
 
@@ -41,8 +42,16 @@ def touched_lines(rule: Rule, text: str) -> set[int]:
 
 
 def _judged_lines(rule: Rule, example: str) -> list[int]:
-    numbered = [n for n, line in enumerate(example.split("\n"), 1) if line.strip()]
-    return numbered[1:] if rule.kind == "run" else numbered[-1:]
+    lines = example.split("\n")
+    numbered = [n for n, line in enumerate(lines, 1) if line.strip()]
+    if rule.kind != "run":
+        return numbered[-1:]
+    run = []
+    for n in numbered[1:]:
+        if run and not lines[n - 2].strip():
+            break  # a blank line ends the run: what follows is context (the headings a contents lists)
+        run.append(n)
+    return run
 
 
 def example_failures(rule_set: RuleSet, own_only: bool = True) -> Iterator[Failure]:

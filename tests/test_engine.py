@@ -325,3 +325,17 @@ def test_after_prose_fires_only_below_the_first_prose_line() -> None:
     assert p("Comments\n" + article) == "Comments\n" + article
     assert p(article + "Comments\nGreat piece!\n") == article
     assert p("Comments\nNo prose on this page\n") == "Comments\nNo prose on this page\n"
+
+
+def test_run_repeated_below_is_a_table_of_contents() -> None:
+    """Lines whose copies come later in order and apart go; a block repeated whole stays."""
+    p = pipe("""
+        rules:
+          - {id: toc, remove: run, run: {min_lines: 3, max_width: 60, punctuated: true, repeated_below: true}}
+    """)
+    body = "Setting up¶\nWe begin with a clean repository.\nSharing¶\nNow we push.\nSetting up¶\nAgain, from scratch.\nConclusion¶\nThat is all.\n"
+    toc = "Setting up\nSharing\nSetting up\nConclusion\n"
+    assert p("A guide to evolve\n" + toc + "\n" + body) == "A guide to evolve\n\n" + body
+    chorus = "Here we go\nOne more time\nAll night long\n"
+    song = "A song about the night\n" + chorus + "\nThe second verse is here.\n" + chorus
+    assert p(song) == song
