@@ -12,7 +12,7 @@ RULES = [(name, rule.id) for name in SETS for rule in load_builtin(name).rules i
 
 
 def test_the_shipped_sets_are_there() -> None:
-    assert {"base", "zh-news", "en-web", "default"} <= set(SETS)
+    assert {"base", "zh-news", "en-web", "ja-web", "default"} <= set(SETS)
 
 
 @pytest.mark.parametrize(("set_name", "rule_id"), RULES)
