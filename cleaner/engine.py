@@ -179,7 +179,12 @@ def visible_text(stripped: str) -> str:
 
     Length guards measure this, so a byline carrying a 200-character share URL is still short.
     """
-    return _MD_LINK.sub(r"\1", stripped).strip() if "](" in stripped else stripped
+    if "](" not in stripped:
+        return stripped
+    visible = _MD_LINK.sub(r"\1", stripped)
+    if "](" in visible:  # an image inside a link ("[![](icon.png)](url)") takes a second pass
+        visible = _MD_LINK.sub(r"\1", visible)
+    return visible.strip()
 
 
 def _guards_ok(rule: Rule, stripped: str, timeout: float) -> bool:
