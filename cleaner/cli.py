@@ -219,6 +219,9 @@ def eval_(
     folder: Annotated[Path, typer.Argument(help="Labelled pages: <doc>/raw.txt + <doc>/gold.txt.")],
     rules: RulesOption = None,
     group: Annotated[bool, typer.Option(help="Also total by the prefix before '-' (the language).")] = True,
+    apart: Annotated[
+        str, typer.Option(help="With --group, also total every language but this one (targets often split so).")
+    ] = "zh",
 ) -> None:
     """Content kept and chrome removed on labelled pages, and the rules behind each lost line."""
     from cleaner.evaluate import evaluate, summarise
@@ -239,10 +242,13 @@ def eval_(
     if group:
         for s in scores:
             groups.setdefault(s.name.split("-")[0], []).append(s)
+        others = [s for s in scores if s.name.split("-")[0] != apart]
+        if apart in groups and others:
+            groups[f"not-{apart}"] = others
     for name, members in groups.items():
         m = summarise(members)
         typer.echo(
-            f"{name:>5}: documents={m.documents} content_kept={m.content_kept:.2%} "
+            f"{name:>6}: documents={m.documents} content_kept={m.content_kept:.2%} "
             f"chrome_removed={m.chrome_removed:.2%} docs_losing_content={m.docs_losing_content} "
             f"worst_kept={m.worst_kept:.2%}"
         )
