@@ -43,6 +43,8 @@ _DECORATION = re.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 #: How a line of prose ends: sentence punctuation, perhaps inside a closing quote or bracket.
 _PROSE_END = re.compile(r"[。！？.!?…」』”\"'）)]\s*$")
+#: How a statement ends: a full stop, perhaps inside a closing quote or bracket.
+_STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: Characters of whole-text scan that one per-line regex call is worth.
@@ -448,8 +450,9 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     """Short unpunctuated lines after the last line of prose, read from the page's end.
 
     A wide line or one the rule's ``unless`` protects ends the tail: a list the article ends
-    with (a fact sheet and the heading over it) stays with everything above it. A short line
-    that ends like a sentence stays but does not end the tail. A page with no prose has no tail.
+    with (a fact sheet and the heading over it) stays with everything above it. So do two
+    short statements in a row (an article of short lines); a lone sentence ("An error
+    occurred.") stays but does not end the tail. A page with no prose has no tail.
     """
     shape = rule.tail
     assert shape is not None
@@ -458,15 +461,19 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
         return []
     lo, hi = lines.zone(rule)
     ranges = []
-    for i in reversed(lines.non_empty):
-        if i <= last_prose or not lo <= i < hi:
+    order = [i for i in lines.non_empty if i > last_prose]
+    for k in range(len(order) - 1, -1, -1):
+        i = order[k]
+        if not lo <= i < hi:
             break
         stripped = lines.stripped(i)
         if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
             break
-        if not _PROSE_END.search(stripped) and (
-            rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout)
-        ):
+        if _PROSE_END.search(stripped):
+            if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
+                break  # two statements in a row are the article's (teasers end in "?" and "!")
+            continue
+        if rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout):
             ranges.append((i, i))
     return ranges[::-1]
 

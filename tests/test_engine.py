@@ -316,6 +316,18 @@ def test_tail_ends_at_a_wide_or_protected_line() -> None:
     assert p(text) == "The council voted to approve the budget on Tuesday night.\nFact sheet\n- Length: 2.44 m\n"
 
 
+def test_tail_stops_at_two_statements_in_a_row_but_not_at_a_lone_message() -> None:
+    p = pipe("""
+        rules:
+          - {id: tail, remove: tail, tail: {prose_width: 30, max_width: 30}}
+    """)
+    notice = "This notice is long enough to count as prose here.\n"
+    article = "Kyoto trip\nWe went on Sunday.\nThe leaves were red.\n"
+    assert p(notice + article + "Recent posts\nArchive\n") == notice + article
+    widget = "Song saved\nAn error occurred. Try again.\nMenu\n"
+    assert p(notice + widget) == notice + "An error occurred. Try again.\n"
+
+
 def test_after_prose_fires_only_below_the_first_prose_line() -> None:
     p = pipe("""
         rules:
