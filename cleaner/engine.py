@@ -42,7 +42,7 @@ _PERMALINK = "¶§#\uf0c1 "
 _DECORATION = re.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 #: How a line of prose ends: sentence punctuation, perhaps inside a closing quote or bracket.
-_PROSE_END = re.compile(r"[。！？.!?…」』”\"'）)]\s*$")
+_PROSE_END = re.compile(r"[。．！？.!?…」』”\"'）)]\s*$")
 #: How a statement ends: a full stop, perhaps inside a closing quote or bracket.
 _STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
 #: An echo's extra text that reads like prose rather than a site name.
