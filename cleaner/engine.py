@@ -309,9 +309,22 @@ def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     ]  # fmt: skip
 
 
+def _repeated_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    """Lines whose words appear again as a line further down and that pass the rule's pattern and guards."""
+    lo, hi = lines.zone(rule)
+    allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    return [
+        i for i in lines.non_empty
+        if lo <= i < hi and (allowed is None or i in allowed) and _guards_ok(rule, lines.stripped(i), timeout)
+        and lines.copies_below(i, i)
+    ]  # fmt: skip
+
+
 def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     if rule.echo == "title":
         return _echo_lines(rule, lines, timeout)
+    if rule.echo == "below":
+        return _repeated_lines(rule, lines, timeout)
     return _pattern_lines(rule, lines, timeout)
 
 

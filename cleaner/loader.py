@@ -456,8 +456,8 @@ class _SetBuilder:
         echo = None
         if "echo" in fields:
             echo = self.string(fields["echo"][1], "echo", rid)
-            if echo is not None and echo != "title":
-                self.issue(fields["echo"][1], f"unknown echo target '{echo}' (expected: title)", rid)
+            if echo is not None and echo not in ("title", "below"):
+                self.issue(fields["echo"][1], f"unknown echo target '{echo}' (expected: title or below)", rid)
         max_extra = self.integer(fields["max_extra"][1], "max_extra", rid) if "max_extra" in fields else None
 
         needs_pattern = kind in ("line", "span", "rest", "head", "block") and echo is None

@@ -153,7 +153,8 @@ class Rule:
     after_prose: bool = False
     max_chars: int | None = None
     min_chars: int | None = None
-    #: ``title``: the line repeats the document's first line plus at most ``max_extra`` characters.
+    #: ``title``: the line repeats the headline plus at most ``max_extra`` characters;
+    #: ``below``: the line appears again further down (the last copy is the one that stays).
     echo: str | None = None
     max_extra: int = 24
     #: For ``block``: a terminator pattern, or None with ``until_blank``/``lines``.

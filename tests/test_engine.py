@@ -351,3 +351,12 @@ def test_run_repeated_below_is_a_table_of_contents() -> None:
     chorus = "Here we go\nOne more time\nAll night long\n"
     song = "A song about the night\n" + chorus + "\nThe second verse is here.\n" + chorus
     assert p(song) == song
+
+
+def test_echo_below_removes_earlier_copies_and_keeps_the_last() -> None:
+    p = pipe("""
+        rules:
+          - {id: dup, remove: line, echo: below, min_chars: 10}
+    """)
+    text = "Headline\nA summary of the story.\nShort\nThe story begins.\nA summary of the story.\nShort\n"
+    assert p(text) == "Headline\nShort\nThe story begins.\nA summary of the story.\nShort\n"
