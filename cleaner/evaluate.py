@@ -101,10 +101,13 @@ def score_document(name: str, raw: str, gold: str, pipeline: Pipeline) -> DocSco
     score = DocScore(name, len(tokens(raw)), len(gold_t), len(tokens(result.text)), 0)
     score.matched = _matched(tokens(result.text), gold_t)
     if score.matched < score.gold:
-        gold_lines = {line.strip() for line in gold.splitlines() if line.strip()}
+        # a removed line is lost when the gold has more copies of it than the output kept
+        missing = Counter(line.strip() for line in gold.splitlines() if line.strip())
+        missing.subtract(line.strip() for line in result.text.splitlines() if line.strip())
         for removal in result.removals:
             for line in removal.text.splitlines():
-                if line.strip() in gold_lines:
+                if missing[line.strip()] > 0:
+                    missing[line.strip()] -= 1
                     score.lost_lines.append((removal.rule_id, line.strip()))
     return score
 
