@@ -47,6 +47,8 @@ _PROSE_END = re.compile(r"[。．！？.!?…」』”\"'）)]\s*$")
 _STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
+#: An echo's extra text that numbers a section ("三、", "2.", "第三章"): a heading, not a site name.
+_SECTION_NUMBER = re.compile(r"\s*(?:第?[一二三四五六七八九十百零\d]+\s*[、.．章节部篇]|[(（][一二三四五六七八九十\d]+[)）])\s*$")
 #: Characters of whole-text scan that one per-line regex call is worth.
 _PER_LINE_COST = 200
 #: A line of prose is at least this wide (columns) and ends like a sentence (``after_prose``, ``tail``).
@@ -275,7 +277,7 @@ def _echoes(core: str, title: str, max_extra: int) -> bool:
         extra = long[: len(long) - len(short)]
     else:
         return False
-    return not _PROSE_EXTRA.search(extra)
+    return not _PROSE_EXTRA.search(extra) and not _SECTION_NUMBER.match(extra)
 
 
 def _headline_copies(lines: _Lines, max_extra: int = _ECHO_EXTRA) -> list[int]:

@@ -153,6 +153,8 @@ def test_title_echo_keeps_the_barest_copy_of_the_headline() -> None:
     assert p("标题党的标题 - 某网站\n\n标题党的标题\n正文。\n标题党的标题_某网站\n") == "标题党的标题\n正文。\n"
     # a sentence that starts with the headline is prose, not an echo
     assert p("标题党的标题\n标题党的标题，这句话接着说了很多。\n") == "标题党的标题\n标题党的标题，这句话接着说了很多。\n"
+    # nor is a numbered section heading that repeats it
+    assert p("记者的责任和良心\n正文。\n三、记者的责任和良心\n正文。\n") == "记者的责任和良心\n正文。\n三、记者的责任和良心\n正文。\n"
 
 
 def test_within_first_last_and_fraction() -> None:
