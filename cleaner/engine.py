@@ -324,10 +324,25 @@ def _repeated_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 
 def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     if rule.echo == "title":
-        return _echo_lines(rule, lines, timeout)
-    if rule.echo == "below":
-        return _repeated_lines(rule, lines, timeout)
-    return _pattern_lines(rule, lines, timeout)
+        hits = _echo_lines(rule, lines, timeout)
+    elif rule.echo == "below":
+        hits = _repeated_lines(rule, lines, timeout)
+    elif rule.pattern is None and rule.next is not None:
+        lo, hi = lines.zone(rule)
+        hits = [i for i in lines.non_empty if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)]
+    else:
+        hits = _pattern_lines(rule, lines, timeout)
+    return hits if rule.next is None else [i for i in hits if _next_matches(rule, lines, i, timeout)]
+
+
+def _next_matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
+    """The ``next`` guard: the next non-empty line after ``i`` matches the rule's ``next`` pattern."""
+    assert rule.next is not None
+    k = bisect_right(lines.non_empty, i)
+    if k >= len(lines.non_empty):
+        return False
+    following = lines.lines[lines.non_empty[k]]
+    return _search(rule, rule.next, following, 0, len(following), timeout) is not None
 
 
 # -- removal kinds: each turns a rule's firing lines into inclusive line ranges ----------------

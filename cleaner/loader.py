@@ -41,7 +41,7 @@ MAX_EXPANDED_NODES = 100_000
 
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
-    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "max_chars", "min_chars",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next", "max_chars", "min_chars",
     "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
@@ -453,6 +453,11 @@ class _SetBuilder:
             source = self.string(fields["unless"][1], "unless", rid)
             unless = self.compile(fields["unless"][1], source, rid, ignore_case) if source else None
 
+        next_line = None
+        if "next" in fields:
+            source = self.string(fields["next"][1], "next", rid)
+            next_line = self.compile(fields["next"][1], source, rid, ignore_case) if source else None
+
         echo = None
         if "echo" in fields:
             echo = self.string(fields["echo"][1], "echo", rid)
@@ -460,9 +465,11 @@ class _SetBuilder:
                 self.issue(fields["echo"][1], f"unknown echo target '{echo}' (expected: title or below)", rid)
         max_extra = self.integer(fields["max_extra"][1], "max_extra", rid) if "max_extra" in fields else None
 
-        needs_pattern = kind in ("line", "span", "rest", "head", "block") and echo is None
+        needs_pattern = kind in ("line", "span", "rest", "head", "block") and echo is None and "next" not in fields
         if needs_pattern and not pattern_source and "match" not in fields and "contains" not in fields:
             self.issue(node, f"a '{kind}' rule needs 'match' or 'contains'", rid)
+        if kind in ("run", "tail") and "next" in fields:
+            self.issue(fields["next"][0], f"'next' does not apply to remove: {kind}", rid)
         if kind == "span" and echo is not None:
             self.issue(fields["echo"][0], "'echo' selects whole lines; use remove: line", rid)
 
@@ -521,6 +528,7 @@ class _SetBuilder:
             unless=unless,
             within=within,
             after_prose=after_prose,
+            next=next_line,
             max_chars=max_chars,
             min_chars=min_chars,
             echo=echo,

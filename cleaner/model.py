@@ -151,6 +151,9 @@ class Rule:
     #: Only below the first line of prose: a heading that starts a comment section is chrome there
     #: and may be a widget button above the article.
     after_prose: bool = False
+    #: The next non-empty line must match this: a feed item above its "source ⋅ 55评论" meta
+    #: line, an ad above its "×" close button.
+    next: regex.Pattern[str] | None = None
     max_chars: int | None = None
     min_chars: int | None = None
     #: ``title``: the line repeats the headline plus at most ``max_extra`` characters;
@@ -180,7 +183,9 @@ class Rule:
         Such a rule cannot fire again once the lines it fired on are gone, so a confirming
         round can skip it unless some line's content changed.
         """
-        return self.within is None and not self.after_prose and self.echo is None and self.kind in ("line", "span", "rest", "head", "block")
+        return (
+            self.within is None and not self.after_prose and self.next is None and self.echo is None
+        ) and self.kind in ("line", "span", "rest", "head", "block")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@ An example is a small document. A ``remove`` example passes when the rule,
 alone, removes its last non-empty line; earlier lines are context, such as
 the headline a title echo repeats. For a ``run`` rule the run is the example:
 every line after the first (the document's headline) must go, up to a blank
-line; what follows a blank line is context. For ``echo: below`` the first line
-is judged: the example ends with the copy that stays. A ``keep`` example passes when the rule removes nothing
+line; what follows a blank line is context. For ``echo: below`` and ``next``
+the first line is judged: what follows it is the evidence. A ``keep`` example passes when the rule removes nothing
 from it. This is semgrep's ``ruleid:``/``ok:`` pair, one rule at a time.
 """
 
@@ -45,8 +45,8 @@ def touched_lines(rule: Rule, text: str) -> set[int]:
 def _judged_lines(rule: Rule, example: str) -> list[int]:
     lines = example.split("\n")
     numbered = [n for n, line in enumerate(lines, 1) if line.strip()]
-    if rule.echo == "below":
-        return numbered[:1]  # the first copy goes; the example ends with the copy that stays
+    if rule.echo == "below" or rule.next is not None:
+        return numbered[:1]  # the evidence comes after the line: a later copy, the next line
     if rule.kind != "run":
         return numbered[-1:]
     run = []

@@ -362,3 +362,14 @@ def test_echo_below_removes_earlier_copies_and_keeps_the_last() -> None:
     """)
     text = "Headline\nA summary of the story.\nShort\nThe story begins.\nA summary of the story.\nShort\n"
     assert p(text) == "Headline\nShort\nThe story begins.\nA summary of the story.\nShort\n"
+
+
+def test_next_fires_on_a_line_whose_next_non_empty_line_matches() -> None:
+    p = pipe("""
+        rules:
+          - {id: ad, remove: line, next: '^×$', max_chars: 20}
+          - {id: close, remove: line, match: '^×$'}
+    """)
+    assert p("正文第一段。\n限时优惠，点击领取\n\n×\n正文第二段。\n") == "正文第一段。\n\n正文第二段。\n"
+    # the last line has no next line; a long line is not an ad
+    assert p("这是一个很长很长很长很长很长很长的正文段落。\n×\n短句\n") == "这是一个很长很长很长很长很长很长的正文段落。\n短句\n"

@@ -21,7 +21,7 @@ def test_unknown_key(write) -> None:
     path = write("r.yaml", "rules:\n  - id: a\n    remove: line\n    match: x\n    mach: y\n")
     assert error_of(path) == (
         f"{path}:5:5: rule 'a': unknown key 'mach' in a rule (expected one of: id, doc, remove, match, contains, "
-        "unless, ignore_case, within, after_prose, max_chars, min_chars, echo, max_extra, until, lines, run, tail, examples)"
+        "unless, ignore_case, within, after_prose, next, max_chars, min_chars, echo, max_extra, until, lines, run, tail, examples)"
     )
 
 
@@ -40,6 +40,11 @@ def test_unknown_removal_kind(write) -> None:
     assert error_of(path) == (
         f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run, tail)"
     )
+
+
+def test_next_does_not_apply_to_runs(write) -> None:
+    path = write("r.yaml", "rules:\n  - id: a\n    remove: run\n    next: x\n")
+    assert error_of(path) == f"{path}:4:5: rule 'a': 'next' does not apply to remove: run"
 
 
 def test_missing_extends_target(write, tmp_path: Path) -> None:
