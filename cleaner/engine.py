@@ -323,6 +323,8 @@ def _repeated_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 
 
 def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    if rule.next_literals and not any(literal in lines.text for literal in rule.next_literals):
+        return []  # no line can be followed by what the rule needs
     if rule.echo == "title":
         hits = _echo_lines(rule, lines, timeout)
     elif rule.echo == "below":

@@ -453,10 +453,13 @@ class _SetBuilder:
             source = self.string(fields["unless"][1], "unless", rid)
             unless = self.compile(fields["unless"][1], source, rid, ignore_case) if source else None
 
-        next_line = None
+        next_line, next_literals = None, ()
         if "next" in fields:
             source = self.string(fields["next"][1], "next", rid)
             next_line = self.compile(fields["next"][1], source, rid, ignore_case) if source else None
+            found = required_literals(source, regex.IGNORECASE if ignore_case else 0) if next_line else None
+            if found and not found[1] and not ignore_case:
+                next_literals = found[0]
 
         echo = None
         if "echo" in fields:
@@ -529,6 +532,7 @@ class _SetBuilder:
             within=within,
             after_prose=after_prose,
             next=next_line,
+            next_literals=next_literals,
             max_chars=max_chars,
             min_chars=min_chars,
             echo=echo,

@@ -154,6 +154,8 @@ class Rule:
     #: The next non-empty line must match this: a feed item above its "source ⋅ 55评论" meta
     #: line, an ad above its "×" close button.
     next: regex.Pattern[str] | None = None
+    #: Literals one of which every ``next`` match contains (stored casefolded with ``ignore_case``).
+    next_literals: tuple[str, ...] = ()
     max_chars: int | None = None
     min_chars: int | None = None
     #: ``title``: the line repeats the headline plus at most ``max_extra`` characters;
