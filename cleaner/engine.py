@@ -29,7 +29,7 @@ from cleaner.model import Removal, Rule, RunShape
 DEFAULT_TIMEOUT = 2.0
 
 #: Which rule "owns" a line several rules remove: the most specific kind first.
-_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "tail": 3, "head": 3, "rest": 3}
+_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "tail": 3, "head": 3, "rest": 3, "masthead": 3}
 
 # The engine's own helper patterns use the stdlib ``re``: they are simple and it scans faster.
 #: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
@@ -510,6 +510,26 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     return ranges[::-1]
 
 
+def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """The lines between the first two copies of the headline: the page title and the article's own.
+
+    Only when no prose sits between them (the site's header, menus and promos do not read like
+    sentences) and prose follows the second copy (an article starts there). Lines the rule's
+    ``unless`` matches stay.
+    """
+    copies = lines.headline_copies()
+    if len(copies) < 2:
+        return []
+    title, headline = copies[0], copies[1]
+    between = [i for i in lines.non_empty if title < i < headline]
+    if not between or any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):
+        return []
+    if not any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in lines.non_empty if i > headline):
+        return []
+    lo, hi = lines.zone(rule)
+    return [(i, i) for i in between if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)]
+
+
 def _spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int]]:
     """(line, start, end) of each match of a ``span`` rule, offsets within the line."""
     assert rule.pattern is not None
@@ -531,6 +551,7 @@ RANGE_KINDS: dict[str, Callable[[Rule, _Lines, float], Iterable[tuple[int, int]]
     "block": _ranges_block,
     "run": _ranges_run,
     "tail": _ranges_tail,
+    "masthead": _ranges_masthead,
 }
 
 

@@ -471,7 +471,7 @@ class _SetBuilder:
         needs_pattern = kind in ("line", "span", "rest", "head", "block") and echo is None and "next" not in fields
         if needs_pattern and not pattern_source and "match" not in fields and "contains" not in fields:
             self.issue(node, f"a '{kind}' rule needs 'match' or 'contains'", rid)
-        if kind in ("run", "tail") and "next" in fields:
+        if kind in ("run", "tail", "masthead") and "next" in fields:
             self.issue(fields["next"][0], f"'next' does not apply to remove: {kind}", rid)
         if kind == "span" and echo is not None:
             self.issue(fields["echo"][0], "'echo' selects whole lines; use remove: line", rid)

@@ -22,6 +22,7 @@ REMOVAL_KINDS: dict[str, str] = {
     "block": "the matching line through `until:` (a regex, or `blank`) or `lines: N` lines",
     "run": "runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
     "tail": "short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
+    "masthead": "the lines between the page title at the top and the article's own copy of that headline",
 }
 
 

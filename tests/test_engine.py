@@ -373,3 +373,17 @@ def test_next_fires_on_a_line_whose_next_non_empty_line_matches() -> None:
     assert p("正文第一段。\n限时优惠，点击领取\n\n×\n正文第二段。\n") == "正文第一段。\n\n正文第二段。\n"
     # the last line has no next line; a long line is not an ad
     assert p("这是一个很长很长很长很长很长很长的正文段落。\n×\n短句\n") == "这是一个很长很长很长很长很长很长的正文段落。\n短句\n"
+
+
+def test_masthead_goes_between_the_page_title_and_the_articles_headline() -> None:
+    p = pipe("""
+        rules:
+          - {id: masthead, remove: masthead}
+    """)
+    title = "Council approves the new bike lanes\n"
+    prose = "The council voted on Tuesday to approve the lanes after a long and heated debate.\n"
+    assert p(title + "Home\nNews\nSign in\n" + title + prose) == title + title + prose
+    # prose between the copies: the second copy is not the article's headline, nothing goes
+    assert p(title + prose + "Home\n" + title + prose) == title + prose + "Home\n" + title + prose
+    # no prose after the headline: a page of short lines keeps its top
+    assert p(title + "Home\n" + title + "Short line\n") == title + "Home\n" + title + "Short line\n"

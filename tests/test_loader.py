@@ -38,7 +38,7 @@ def test_duplicate_id(write) -> None:
 def test_unknown_removal_kind(write) -> None:
     path = write("r.yaml", "rules:\n  - {id: a, remove: lnie, match: x}\n")
     assert error_of(path) == (
-        f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run, tail)"
+        f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run, tail, masthead)"
     )
 
 
