@@ -514,16 +514,16 @@ def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tupl
     """The lines between the first two copies of the headline: the page title and the article's own.
 
     Only when no prose sits between them (the site's header, menus and promos do not read like
-    sentences) and prose follows the second copy (an article starts there). Lines the rule's
-    ``unless`` matches stay.
+    sentences; nor does any of it hold a "。", so a poem under its title stays) and prose follows
+    the second copy (an article starts there). Lines the rule's ``unless`` matches stay.
     """
     copies = lines.headline_copies()
     if len(copies) < 2:
         return []
     title, headline = copies[0], copies[1]
     between = [i for i in lines.non_empty if title < i < headline]
-    if not between or any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):
-        return []
+    if not between or any("。" in lines.stripped(i) or is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):
+        return []  # a sentence, or a verse line of a poem page, is not a site header
     if not any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in lines.non_empty if i > headline):
         return []
     lo, hi = lines.zone(rule)

@@ -385,5 +385,8 @@ def test_masthead_goes_between_the_page_title_and_the_articles_headline() -> Non
     assert p(title + "Home\nNews\nSign in\n" + title + prose) == title + title + prose
     # prose between the copies: the second copy is not the article's headline, nothing goes
     assert p(title + prose + "Home\n" + title + prose) == title + prose + "Home\n" + title + prose
+    # a poem between a title and its heading copy stays (its lines hold a "。")
+    poem = "夜雨寄北 - 古诗词网\n君问归期未有期，巴山夜雨涨秋池。\n何当共剪西窗烛，却话巴山夜雨时。\n夜雨寄北\n" + prose
+    assert p(poem) == poem
     # no prose after the headline: a page of short lines keeps its top
     assert p(title + "Home\n" + title + "Short line\n") == title + "Home\n" + title + "Short line\n"
