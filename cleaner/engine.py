@@ -55,6 +55,8 @@ _PER_LINE_COST = 200
 PROSE_WIDTH = 60
 #: A line narrower than this (in columns, CJK counting two) is a menu item, not a headline.
 _TITLE_WIDTH = 12
+#: Where a page title joins the article's name to the site's ("Name | Site", "名称_网站").
+_TITLE_SEPARATOR = re.compile(r"\s+[|｜\-–—]\s+|[_|｜]")
 #: A headline shorter than this is too common a string to call a line its echo.
 _MIN_HEADLINE = 4
 #: Default ``max_extra`` of an echo: the headline copies for it are shared between rules.
@@ -289,11 +291,25 @@ def _headline_copies(lines: _Lines, max_extra: int = _ECHO_EXTRA) -> list[int]:
     if len(title) < _MIN_HEADLINE:
         return [title_at]
     head, tail = title[:_MIN_HEADLINE], title[-_MIN_HEADLINE:]
+    name = _article_name(title)
     return [
         i for i in lines.non_empty
         if i == title_at
-        or ((head in lines.stripped(i) or tail in lines.stripped(i)) and _echoes(_core(lines.stripped(i)), title, max_extra))
+        or ((head in lines.stripped(i) or tail in lines.stripped(i))
+            and (_echoes(core := _core(lines.stripped(i)), title, max_extra) or core == name))
     ]  # fmt: skip
+
+
+def _article_name(title: str) -> str | None:
+    """The article's own name in a page title that adds the site's after a separator
+    ("Raubfisch-Rute im Test: die Iaconelli Spinning Rod | Anglerboard – Forum mit …"), if it is
+    wide enough to be a headline: a line that is exactly it repeats the headline, however long
+    the site's part."""
+    parts = _TITLE_SEPARATOR.split(title, 1)
+    if len(parts) < 2:
+        return None
+    name = parts[0].strip()
+    return name if _width_at_least(name, _TITLE_WIDTH) else None
 
 
 def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:

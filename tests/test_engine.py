@@ -390,3 +390,15 @@ def test_masthead_goes_between_the_page_title_and_the_articles_headline() -> Non
     assert p(poem) == poem
     # no prose after the headline: a page of short lines keeps its top
     assert p(title + "Home\n" + title + "Short line\n") == title + "Home\n" + title + "Short line\n"
+
+
+def test_a_page_title_with_a_long_site_part_still_names_the_headline() -> None:
+    """'Name | Site' at the top: a later line that is exactly the name is the article's headline."""
+    p = pipe("""
+        rules:
+          - {id: masthead, remove: masthead}
+    """)
+    title = "Raubfisch-Rute im Test: die Iaconelli Spinning Rod | Anglerboard – Forum mit Tipps für Angler\n"
+    headline = "Raubfisch-Rute im Test: die Iaconelli Spinning Rod\n"
+    prose = "Von dem Bassmaster-Gewinner Mike Iaconelli wurde eine Rutenserie entwickelt, die wir getestet haben.\n"
+    assert p(title + "Home\nForen\nKalender\n" + headline + prose) == title + headline + prose
