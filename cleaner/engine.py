@@ -529,14 +529,18 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
 def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """The lines between the first two copies of the headline: the page title and the article's own.
 
-    Only when no prose sits between them (the site's header, menus and promos do not read like
-    sentences; nor does any of it hold a "。", so a poem under its title stays) and prose follows
-    the second copy (an article starts there). Lines the rule's ``unless`` matches stay.
+    The title must be the longer copy ("Headline | Site" over "Headline"): once a round has taken
+    the page title away, the headline is the first copy and nothing below it is a masthead. No
+    prose may sit between the copies (a site's header, menus and promos do not read like
+    sentences; nor does any of it hold a "。", so a poem under its title stays), and prose must
+    follow the second copy (an article starts there). Lines the rule's ``unless`` matches stay.
     """
     copies = lines.headline_copies()
     if len(copies) < 2:
         return []
     title, headline = copies[0], copies[1]
+    if len(_core(lines.stripped(title))) <= len(_core(lines.stripped(headline))):
+        return []
     between = [i for i in lines.non_empty if title < i < headline]
     if not between or any("。" in lines.stripped(i) or is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):
         return []  # a sentence, or a verse line of a poem page, is not a site header

@@ -6,7 +6,8 @@ the headline a title echo repeats. For a ``run`` rule the run is the example:
 every line after the first (the document's headline) must go, up to a blank
 line; what follows a blank line is context. For ``echo: below`` and ``next``
 the first line is judged: what follows it is the evidence. For ``masthead``
-the lines between the first line and its next copy are judged. A ``keep`` example passes when the rule removes nothing
+the lines between the first line (a page title) and the headline it starts
+with are judged. A ``keep`` example passes when the rule removes nothing
 from it. This is semgrep's ``ruleid:``/``ok:`` pair, one rule at a time.
 """
 
@@ -46,9 +47,9 @@ def touched_lines(rule: Rule, text: str) -> set[int]:
 def _judged_lines(rule: Rule, example: str) -> list[int]:
     lines = example.split("\n")
     numbered = [n for n, line in enumerate(lines, 1) if line.strip()]
-    if rule.kind == "masthead":  # the lines between the first line and its next copy
+    if rule.kind == "masthead":  # the lines between the page title and the headline it starts with
         first = lines[numbered[0] - 1].strip()
-        end = next((n for n in numbered[1:] if lines[n - 1].strip() == first), numbered[-1] + 1)
+        end = next((n for n in numbered[1:] if first.startswith(lines[n - 1].strip())), numbered[-1] + 1)
         return [n for n in numbered if numbered[0] < n < end]
     if rule.echo == "below" or rule.next is not None:
         return numbered[:1]  # the evidence comes after the line: a later copy, the next line

@@ -380,16 +380,21 @@ def test_masthead_goes_between_the_page_title_and_the_articles_headline() -> Non
         rules:
           - {id: masthead, remove: masthead}
     """)
-    title = "Council approves the new bike lanes\n"
+    title = "Council approves the new bike lanes | City News\n"
+    headline = "Council approves the new bike lanes\n"
     prose = "The council voted on Tuesday to approve the lanes after a long and heated debate.\n"
-    assert p(title + "Home\nNews\nSign in\n" + title + prose) == title + title + prose
+    assert p(title + "Home\nNews\nSign in\n" + headline + prose) == title + headline + prose
+    # a later copy no barer than the first is not the article's headline under a page title
+    # (after a first round took the title, the first copy is the headline itself)
+    captions = headline + "Photo one\nPhoto two\n" + headline + prose
+    assert p(captions) == captions
     # prose between the copies: the second copy is not the article's headline, nothing goes
-    assert p(title + prose + "Home\n" + title + prose) == title + prose + "Home\n" + title + prose
+    assert p(title + prose + "Home\n" + headline + prose) == title + prose + "Home\n" + headline + prose
     # a poem between a title and its heading copy stays (its lines hold a "。")
     poem = "夜雨寄北 - 古诗词网\n君问归期未有期，巴山夜雨涨秋池。\n何当共剪西窗烛，却话巴山夜雨时。\n夜雨寄北\n" + prose
     assert p(poem) == poem
     # no prose after the headline: a page of short lines keeps its top
-    assert p(title + "Home\n" + title + "Short line\n") == title + "Home\n" + title + "Short line\n"
+    assert p(title + "Home\n" + headline + "Short line\n") == title + "Home\n" + headline + "Short line\n"
 
 
 def test_a_page_title_with_a_long_site_part_still_names_the_headline() -> None:
