@@ -45,6 +45,8 @@ _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 _PROSE_END = re.compile(r"[。．！？.!?…」』”\"'）)]\s*$")
 #: How a statement ends: a full stop, perhaps inside a closing quote or bracket.
 _STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
+#: A Chinese or Japanese full stop ("。", or "．" in older texts): a sentence or a verse line, not a menu.
+_HAS_FULL_STOP = re.compile(r"[。．]")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: An echo's extra text that numbers a section ("三、", "2.", "第三章"): a heading, not a site name.
@@ -532,7 +534,7 @@ def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tupl
     The title must be the longer copy ("Headline | Site" over "Headline"): once a round has taken
     the page title away, the headline is the first copy and nothing below it is a masthead. No
     prose may sit between the copies (a site's header, menus and promos do not read like
-    sentences; nor does any of it hold a "。", so a poem under its title stays), and prose must
+    sentences; nor does any of it hold a "。" or "．", so a poem under its title stays), and prose must
     follow the second copy (an article starts there). Lines the rule's ``unless`` matches stay.
     """
     copies = lines.headline_copies()
@@ -542,7 +544,7 @@ def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tupl
     if len(_core(lines.stripped(title))) <= len(_core(lines.stripped(headline))):
         return []
     between = [i for i in lines.non_empty if title < i < headline]
-    if not between or any("。" in lines.stripped(i) or is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):
+    if not between or any(_HAS_FULL_STOP.search(lines.stripped(i)) or is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):  # noqa: E501
         return []  # a sentence, or a verse line of a poem page, is not a site header
     if not any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in lines.non_empty if i > headline):
         return []
