@@ -50,7 +50,9 @@ _HAS_FULL_STOP = re.compile(r"[。．]")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: An echo's extra text that numbers a section ("三、", "2.", "第三章"): a heading, not a site name.
-_SECTION_NUMBER = re.compile(r"\s*(?:第?[一二三四五六七八九十百零\d]+\s*[、.．章节部篇]|[(（][一二三四五六七八九十\d]+[)）])\s*$")
+_SECTION_NUMBER = re.compile(
+    r"\s*(?:第?[一二三四五六七八九十百零\d]+\s*[、.．章节部篇]|[(（][一二三四五六七八九十\d]+[)）])\s*$"
+)
 #: Characters of whole-text scan that one per-line regex call is worth.
 _PER_LINE_COST = 200
 #: A line of prose is at least this wide (columns) and ends like a sentence (``after_prose``, ``tail``).
@@ -118,13 +120,17 @@ class _Lines:
 
     def may_match(self, rule: Rule) -> bool:
         """False when none of the rule's required literals is in the text: its pattern cannot match."""
-        if not rule.literals:
+        return self.holds_any(rule.literals, rule.literals_ignore_case)
+
+    def holds_any(self, literals: tuple[str, ...], folded: bool) -> bool:
+        """Whether one of ``literals`` is in the text (casefolded ones in the casefolded text); True for none."""
+        if not literals:
             return True
-        if rule.literals_ignore_case:
+        if folded:
             if self._folded is None:
                 self._folded = self.text.casefold()
-            return any(literal in self._folded for literal in rule.literals)
-        return any(literal in self.text for literal in rule.literals)
+            return any(literal in self._folded for literal in literals)
+        return any(literal in self.text for literal in literals)
 
     def headline_copies(self) -> list[int]:
         """Lines repeating the headline (computed once per text, shared by every rule)."""
@@ -238,9 +244,8 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 
 
 def _core(line: str) -> str:
-    """A line as a headline: markdown links reduced to their text, heading/list marks dropped."""
-    if "](" in line:
-        line = _MD_LINK.sub(r"\1", line)
+    """A line as a headline: its visible text, heading/list marks dropped."""
+    line = visible_text(line)
     return _DECORATION.sub("", line) if line[:1] in _DECORATION_CHARS or line[-1:] in _DECORATION_CHARS else line
 
 
@@ -341,7 +346,7 @@ def _repeated_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 
 
 def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
-    if rule.next_literals and not any(literal in lines.text for literal in rule.next_literals):
+    if not lines.holds_any(rule.next_literals, rule.next_literals_ignore_case):
         return []  # no line can be followed by what the rule needs
     if rule.echo == "title":
         hits = _echo_lines(rule, lines, timeout)

@@ -41,8 +41,8 @@ MAX_EXPANDED_NODES = 100_000
 
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
-    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next", "max_chars", "min_chars",
-    "echo", "max_extra", "until", "lines", "run", "tail", "examples",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next",
+    "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
 RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
@@ -191,6 +191,16 @@ def _check_tags_and_size(root: yaml.Node, path: str) -> None:
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _prefilter(source: str, ignore_case: bool) -> tuple[tuple[str, ...], bool]:
+    """A pattern's required literals and whether they compare case-insensitively (then casefolded)."""
+    found = required_literals(source, regex.IGNORECASE if ignore_case else 0)
+    literals, folded = found if found else ((), False)
+    folded = folded or ignore_case
+    if folded:
+        literals = tuple(dict.fromkeys(literal.casefold() for literal in literals))
+    return literals, folded
 
 
 class _SetBuilder:
@@ -453,13 +463,10 @@ class _SetBuilder:
             source = self.string(fields["unless"][1], "unless", rid)
             unless = self.compile(fields["unless"][1], source, rid, ignore_case) if source else None
 
-        next_line, next_literals = None, ()
+        next_line, next_source = None, ""
         if "next" in fields:
-            source = self.string(fields["next"][1], "next", rid)
-            next_line = self.compile(fields["next"][1], source, rid, ignore_case) if source else None
-            found = required_literals(source, regex.IGNORECASE if ignore_case else 0) if next_line else None
-            if found and not found[1] and not ignore_case:
-                next_literals = found[0]
+            next_source = self.string(fields["next"][1], "next", rid) or ""
+            next_line = self.compile(fields["next"][1], next_source, rid, ignore_case) if next_source else None
 
         echo = None
         if "echo" in fields:
@@ -515,11 +522,8 @@ class _SetBuilder:
         if len(self.issues) > before or rule_id is None or kind is None:
             return None
         line, _ = _mark(node)
-        prefilter = required_literals(pattern_source, regex.IGNORECASE if ignore_case else 0) if pattern else None
-        literals, literals_ignore_case = prefilter if prefilter else ((), False)
-        literals_ignore_case = literals_ignore_case or ignore_case
-        if literals_ignore_case:
-            literals = tuple(dict.fromkeys(literal.casefold() for literal in literals))
+        literals, literals_ignore_case = _prefilter(pattern_source, ignore_case) if pattern else ((), False)
+        next_literals, next_ignore_case = _prefilter(next_source, ignore_case) if next_line else ((), False)
         return Rule(
             id=rule_id,
             kind=kind,
@@ -533,6 +537,7 @@ class _SetBuilder:
             after_prose=after_prose,
             next=next_line,
             next_literals=next_literals,
+            next_literals_ignore_case=next_ignore_case,
             max_chars=max_chars,
             min_chars=min_chars,
             echo=echo,
@@ -570,7 +575,7 @@ class _SetBuilder:
         punctuated = self.boolean(fields["punctuated"][1], "run.punctuated", rid) if "punctuated" in fields else None
         max_width = self.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
         max_gap = self.integer(fields["max_gap"][1], "run.max_gap", rid, 0) if "max_gap" in fields else 0
-        repeated = self.boolean(fields["repeated_below"][1], "run.repeated_below", rid) if "repeated_below" in fields else False
+        repeated = "repeated_below" in fields and self.boolean(fields["repeated_below"][1], "run.repeated_below", rid)
         if max_width is not None and max_chars is None:
             max_chars = max_width  # a width limit alone: no separate character limit
         return RunShape(

@@ -155,8 +155,9 @@ class Rule:
     #: The next non-empty line must match this: a feed item above its "source ⋅ 55评论" meta
     #: line, an ad above its "×" close button.
     next: regex.Pattern[str] | None = None
-    #: Literals one of which every ``next`` match contains (stored casefolded with ``ignore_case``).
+    #: Literals one of which every ``next`` match contains, like ``literals`` for ``match``.
     next_literals: tuple[str, ...] = ()
+    next_literals_ignore_case: bool = False
     max_chars: int | None = None
     min_chars: int | None = None
     #: ``title``: the line repeats the headline plus at most ``max_extra`` characters;
@@ -186,9 +187,8 @@ class Rule:
         Such a rule cannot fire again once the lines it fired on are gone, so a confirming
         round can skip it unless some line's content changed.
         """
-        return (
-            self.within is None and not self.after_prose and self.next is None and self.echo is None
-        ) and self.kind in ("line", "span", "rest", "head", "block")
+        neighbour_free = self.within is None and not self.after_prose and self.next is None and self.echo is None
+        return neighbour_free and self.kind in ("line", "span", "rest", "head", "block")
 
 
 @dataclass(frozen=True, slots=True)
