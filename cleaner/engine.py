@@ -30,6 +30,13 @@ DEFAULT_TIMEOUT = 2.0
 
 #: Which rule "owns" a line several rules remove: the most specific kind first.
 _KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "tail": 3, "head": 3, "rest": 3, "masthead": 3}
+#: Kinds that judge a line by its shape or place rather than its words: they never take a line
+#: inside the article's body (see ``_Lines.in_body``). Phrase kinds (line, span, block) still may:
+#: a disclaimer between two paragraphs is chrome whatever surrounds it.
+_SHAPE_KINDS = frozenset({"run", "tail"})
+#: A line with prose within this many non-empty lines both above and below it is inside the
+#: article's body: a list, table row, subheading or signature of the article, not a menu.
+BODY_GAP = 11
 
 # The engine's own helper patterns use the stdlib ``re``: they are simple and it scans faster.
 #: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
@@ -86,7 +93,7 @@ class _Lines:
 
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_folded", "_headline", "_by_length",
-        "_first_prose", "_copies",
+        "_first_prose", "_copies", "_in_body",
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -108,6 +115,37 @@ class _Lines:
         self._by_length: tuple[list[int], list[int]] | None = None
         self._first_prose: int | None = -1
         self._copies: dict[str, list[int]] | None = None
+        self._in_body: list[bool] | None = None
+
+    def in_body(self) -> list[bool]:
+        """Per line: whether it lies in a stretch of at most ``BODY_GAP`` non-empty lines between two lines of prose.
+
+        Computed once per text and shared by every shape kind: what sits between paragraphs
+        (an ingredient list, a table, a subheading, a short reply) belongs to the article.
+        Prose lines are in the body when a neighbouring stretch is.
+        """
+        if self._in_body is None:
+            inside = [False] * len(self.lines)
+            prose = [j for j, i in enumerate(self.non_empty) if self.is_prose_at(i)]
+            for a, b in zip(prose, prose[1:]):
+                if b - a - 1 <= BODY_GAP:
+                    for j in range(a, b + 1):
+                        inside[self.non_empty[j]] = True
+            self._in_body = inside
+        return self._in_body
+
+    def prose_pair_after(self, i: int, within: int) -> int | None:
+        """The first of the next ``within`` non-empty lines after ``i`` that starts two lines of prose in a row."""
+        start = bisect_right(self.non_empty, i)
+        after = self.non_empty[start : start + within + 1]
+        for a, b in zip(after, after[1:]):
+            if self.is_prose_at(a) and self.is_prose_at(b):
+                return a
+        return None
+
+    def is_prose_at(self, i: int) -> bool:
+        """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose)."""
+        return is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
@@ -378,8 +416,21 @@ def _ranges_line(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
 
 
 def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """From the first firing line to the end, unless the article resumes below it.
+
+    With ``resume``, a "Related" box inside the body (prose close above and below the heading)
+    ends where two lines of prose follow one another again, at most ``BODY_GAP`` lines below:
+    the article goes on there, and the box alone is chrome. Comment sections have no such rule: a comment is prose too.
+    """
     hits = _firing_lines(rule, lines, timeout)
-    return [(hits[0], len(lines.lines) - 1)] if hits else []
+    if not hits:
+        return []
+    first, last = hits[0], len(lines.lines) - 1
+    if rule.resume and lines.in_body()[first]:
+        resumed = lines.prose_pair_after(first, BODY_GAP)
+        if resumed is not None:
+            last = resumed - 1
+    return [(first, last)]
 
 
 def _ranges_head(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
@@ -595,10 +646,13 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
                 spans.setdefault(i, []).append((start, end, rule.id))
         else:
             rank = _KIND_RANK[rule.kind]
+            if rule.kind in _SHAPE_KINDS:
+                rank = -rank  # negative: the claim yields to the article's body (sorted by abs)
             claims.extend((rank, rule.id, a, b) for a, b in RANGE_KINDS[rule.kind](rule, lines, timeout))
-    for _, rule_id, a, b in sorted(claims):
+    in_body = lines.in_body() if any(rank < 0 for rank, *_ in claims) else None
+    for rank, rule_id, a, b in sorted(claims, key=lambda c: (abs(c[0]), c[1], c[2], c[3])):
         for i in range(a, b + 1):
-            if owner[i] is None:
+            if owner[i] is None and not (rank < 0 and in_body[i]):  # type: ignore[index]
                 owner[i] = rule_id
 
     removals: list[Removal] = []

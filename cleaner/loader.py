@@ -41,7 +41,7 @@ MAX_EXPANDED_NODES = 100_000
 
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
-    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next", "resume",
     "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
@@ -485,6 +485,9 @@ class _SetBuilder:
 
         within = self.within(fields["within"][1], rid) if "within" in fields else None
         after_prose = bool("after_prose" in fields and self.boolean(fields["after_prose"][1], "after_prose", rid))
+        resume = bool("resume" in fields and self.boolean(fields["resume"][1], "resume", rid))
+        if "resume" in fields and kind != "rest":
+            self.issue(fields["resume"][0], "'resume' only applies to remove: rest", rid)
         max_chars = self.integer(fields["max_chars"][1], "max_chars", rid) if "max_chars" in fields else None
         min_chars = self.integer(fields["min_chars"][1], "min_chars", rid) if "min_chars" in fields else None
 
@@ -535,6 +538,7 @@ class _SetBuilder:
             unless=unless,
             within=within,
             after_prose=after_prose,
+            resume=resume,
             next=next_line,
             next_literals=next_literals,
             next_literals_ignore_case=next_ignore_case,

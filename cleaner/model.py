@@ -152,6 +152,8 @@ class Rule:
     #: Only below the first line of prose: a heading that starts a comment section is chrome there
     #: and may be a widget button above the article.
     after_prose: bool = False
+    #: ``rest`` only: a box inside the body ends where the article resumes (two lines of prose in a row).
+    resume: bool = False
     #: The next non-empty line must match this: a feed item above its "source ⋅ 55评论" meta
     #: line, an ad above its "×" close button.
     next: regex.Pattern[str] | None = None

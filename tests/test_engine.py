@@ -407,3 +407,54 @@ def test_a_page_title_with_a_long_site_part_still_names_the_headline() -> None:
     headline = "Raubfisch-Rute im Test: die Iaconelli Spinning Rod\n"
     prose = "Von dem Bassmaster-Gewinner Mike Iaconelli wurde eine Rutenserie entwickelt, die wir getestet haben.\n"
     assert p(title + "Home\nForen\nKalender\n" + headline + prose) == title + headline + prose
+
+
+PROSE_A = "The council met on Tuesday and approved the budget for the coming year after a long debate."
+PROSE_B = "Officials said the new lanes would open in the spring, once the last contracts had been signed."
+PROSE_C = "Residents who spoke at the meeting asked for more crossings near the schools on the east side."
+
+
+def test_shape_kinds_never_take_lines_inside_the_body() -> None:
+    # an ingredient list between paragraphs belongs to the article; the same shape above the
+    # first paragraph (a menu) does not
+    p = pipe("""
+        rules:
+          - {id: menu, remove: run, run: {min_lines: 3, max_chars: 30}}
+    """)
+    headline = "The city budget passes after a long night"
+    text = "\n".join([headline, "Home", "News", "Sports", "Weather", PROSE_A,
+                      "2 pears", "1 lemon", "1 tsp cinnamon", "1 tsp nutmeg", PROSE_B]) + "\n"
+    assert p(text) == "\n".join([headline, PROSE_A, "2 pears", "1 lemon", "1 tsp cinnamon", "1 tsp nutmeg", PROSE_B]) + "\n"
+
+
+def test_body_protection_ends_beyond_the_body_gap() -> None:
+    # eleven short lines below the last paragraph are still "between" only if prose follows them
+    p = pipe("""
+        rules:
+          - {id: menu, remove: run, run: {min_lines: 3, max_chars: 30}}
+    """)
+    items = [f"Item {n}" for n in range(12)]
+    assert p("\n".join([PROSE_A, *items, PROSE_B]) + "\n") == "\n".join([PROSE_A, PROSE_B]) + "\n"
+    assert p("\n".join([PROSE_A, *items[:11], PROSE_B]) + "\n") == "\n".join([PROSE_A, *items[:11], PROSE_B]) + "\n"
+
+
+def test_phrase_kinds_still_remove_inside_the_body() -> None:
+    p = pipe("""
+        rules:
+          - {id: ad, remove: line, match: '^Advertisement$'}
+    """)
+    assert p("\n".join([PROSE_A, "Advertisement", PROSE_B]) + "\n") == "\n".join([PROSE_A, PROSE_B]) + "\n"
+
+
+def test_rest_with_resume_ends_where_the_article_resumes() -> None:
+    rules = """
+        rules:
+          - {id: related, remove: rest, match: '^Related$', resume: %s}
+    """
+    box = ["Related", "Another story about lanes", "A third story"]
+    text = "\n".join(["Headline", PROSE_A, *box, PROSE_B, PROSE_C]) + "\n"
+    assert pipe(rules % "true")(text) == "\n".join(["Headline", PROSE_A, PROSE_B, PROSE_C]) + "\n"
+    assert pipe(rules % "false")(text) == "\n".join(["Headline", PROSE_A]) + "\n"
+    # a single line of prose below (a teaser, a comment) is not the article resuming
+    tail = "\n".join(["Headline", PROSE_A, *box, PROSE_B, "Share"]) + "\n"
+    assert pipe(rules % "true")(tail) == "\n".join(["Headline", PROSE_A]) + "\n"
