@@ -360,16 +360,49 @@ def _article_name(title: str) -> str | None:
 def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     """Headline copies that fire: all but one, the first markdown heading or else the barest copy."""
     group = lines.headline_copies() if rule.max_extra == _ECHO_EXTRA else _headline_copies(lines, rule.max_extra)
+    group = _whole_copies(group, lines)
     if len(group) < 2:
         return []
     headings = [i for i in group if lines.stripped(i).startswith("#")]
-    keep = headings[0] if headings else min(group, key=lambda i: (len(_core(lines.stripped(i))), i))
+    keep = headings[0] if headings else _barest_above_body(group, lines)
     lo, hi = lines.zone(rule)
     allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
     return [
         i for i in group
         if i != keep and lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout) and (allowed is None or i in allowed)
     ]  # fmt: skip
+
+
+def _whole_copies(group: list[int], lines: _Lines) -> list[int]:
+    """Copies of the headline less those that are only part of another copy:
+    a subheading that repeats the headline's second half ("出国前后关注点大不同") is the article's."""
+    cores = {i: _core(lines.stripped(i)) for i in group}
+    return [i for i in group if not any(_part_of(cores[i], cores[j]) for j in group if j != i)]
+
+
+def _part_of(short: str, long: str) -> bool:
+    """Whether ``short`` is a piece of the headline ``long`` rather than ``long`` less a site name."""
+    if len(short) >= len(long) or short not in long:
+        return False
+    if long.startswith(short):
+        return _TITLE_SEPARATOR.match(long, len(short)) is None
+    if long.endswith(short):
+        return not any(m.end() == len(long) - len(short) for m in _TITLE_SEPARATOR.finditer(long))
+    return True
+
+
+def _barest_above_body(group: list[int], lines: _Lines) -> int:
+    """The copy that stays: of the barest copies, the last one above the prose that follows the first.
+
+    The article's own headline sits right above its body; a bare copy higher up is a caption in
+    the site's header, and one lower down a sticky repeat.
+    """
+    width = min(len(_core(lines.stripped(i))) for i in group)
+    barest = [i for i in group if len(_core(lines.stripped(i))) == width]
+    prose = next((i for i in lines.non_empty if i > barest[0] and lines.is_prose_at(i)), None)
+    if prose is None:
+        return barest[0]
+    return max(i for i in barest if i < prose)
 
 
 def _repeated_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:

@@ -458,3 +458,39 @@ def test_rest_with_resume_ends_where_the_article_resumes() -> None:
     # a single line of prose below (a teaser, a comment) is not the article resuming
     tail = "\n".join(["Headline", PROSE_A, *box, PROSE_B, "Share"]) + "\n"
     assert pipe(rules % "true")(tail) == "\n".join(["Headline", PROSE_A]) + "\n"
+
+
+ECHO = """
+    rules:
+      - {id: echo, remove: line, echo: title}
+"""
+
+
+def test_echo_keeps_the_bare_copy_right_above_the_body() -> None:
+    # a caption in the header and the article's own headline are equally bare: the one above the body stays
+    text = doc("""
+        为什么有些有钱人还努力工作？_百度知道
+        为什么有些有钱人还努力工作？
+        登录
+        为什么有些有钱人还努力工作？
+        因为工作本身给了他们意义，而不仅仅是收入，这一点在许多访谈中都被反复提到过。
+    """)
+    assert pipe(ECHO)(text) == doc("""
+        登录
+        为什么有些有钱人还努力工作？
+        因为工作本身给了他们意义，而不仅仅是收入，这一点在许多访谈中都被反复提到过。
+    """)
+
+
+def test_echo_leaves_a_subheading_that_is_part_of_the_headline() -> None:
+    text = doc("""
+        海外留学生看两会：出国前后关注点大不同_教育频道
+        海外留学生看两会：出国前后关注点大不同
+        出国前后关注点大不同
+        出国前：政治科目会出啥考题？
+    """)
+    assert pipe(ECHO)(text) == doc("""
+        海外留学生看两会：出国前后关注点大不同
+        出国前后关注点大不同
+        出国前：政治科目会出啥考题？
+    """)
