@@ -494,3 +494,4 @@ def test_echo_leaves_a_subheading_that_is_part_of_the_headline() -> None:
         出国前后关注点大不同
         出国前：政治科目会出啥考题？
     """)
+
