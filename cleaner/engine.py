@@ -55,6 +55,8 @@ _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 _PROSE_END = re.compile(r"[。．！？.!?…」』”\"'）)]\s*$")
 #: How a statement ends: a full stop, perhaps inside a closing quote or bracket.
 _STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
+#: A line that stops in the middle of a sentence: its text goes on in the next line.
+_CLAUSE_END = re.compile(r"[，、；,;]\s*$")
 #: A Chinese or Japanese full stop ("。", or "．" in older texts): a sentence or a verse line, not a menu.
 _HAS_FULL_STOP = re.compile(r"[。．]")
 #: An echo's extra text that reads like prose rather than a site name.
@@ -591,8 +593,9 @@ def _is_contents(run: list[int], lines: _Lines) -> bool:
 def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """Short unpunctuated lines after the last line of prose, read from the page's end.
 
-    A wide line or one the rule's ``unless`` protects ends the tail: a list the article ends
-    with (a fact sheet and the heading over it) stays with everything above it. So do two
+    A wide line, one the rule's ``unless`` protects or one that stops mid-sentence (a comma at
+    its end) ends the tail: a list the article ends with (a fact sheet and the heading over it)
+    stays with everything above it. So do two
     short statements in a row (an article of short lines); a lone sentence ("An error
     occurred.") stays but does not end the tail. A page with no prose has no tail.
     """
@@ -611,6 +614,8 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
         stripped = lines.stripped(i)
         if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
             break
+        if _CLAUSE_END.search(stripped):
+            break  # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text
         if _PROSE_END.search(stripped):
             if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
                 break  # two statements in a row are the article's (teasers end in "?" and "!")

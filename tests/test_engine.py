@@ -495,3 +495,14 @@ def test_echo_leaves_a_subheading_that_is_part_of_the_headline() -> None:
         出国前：政治科目会出啥考题？
     """)
 
+
+
+def test_tail_stops_at_a_line_that_ends_mid_sentence() -> None:
+    # verse-like closing lines broken at commas are the article's; the footer links below them go
+    p = pipe("""
+        rules:
+          - {id: tail, remove: tail, tail: {prose_width: 60, max_width: 60}}
+    """)
+    last = "注：红色为所有车辆绕行线路图，蓝色仅为小型车辆绕行线路图，请大家提前规划好出行路线。"
+    text = "\n".join([last, "道路施工会给大家的出行带来不便，", "日后的更安全、更畅通。", "首页", "联系我们"]) + "\n"
+    assert p(text) == "\n".join([last, "道路施工会给大家的出行带来不便，", "日后的更安全、更畅通。"]) + "\n"
