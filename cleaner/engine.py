@@ -552,7 +552,8 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
         absorbable = (
             run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
             and display_width(lines.stripped(i)) <= gap_limit and not _SENTENCE_PUNCT.search(lines.stripped(i))
-        )  # fmt: skip
+            and (rule.unless is None or not _search(rule, rule.unless, lines.stripped(i), 0, len(lines.stripped(i)), timeout))
+        )  # fmt: skip  # a line the rule's ``unless`` protects never sits inside a run
         if absorbable:
             gap.append(i)
             continue

@@ -138,7 +138,7 @@ def test_explain_json_replays_to_the_clean_text() -> None:
     data = json.loads(result.stdout)
     expected = SEED.with_name(SEED.stem + ".clean.txt").read_text(encoding="utf-8")
     assert data["text"] == expected
-    assert [r["rule"] for r in data["removals"]] == ["zh-byline-timestamp", "zh-follow-prompt", "zh-disclaimer", "zh-counter"]  # noqa: E501
+    assert [r["rule"] for r in data["removals"]] == ["post-stamp-line", "zh-follow-prompt", "zh-disclaimer", "zh-counter"]  # noqa: E501
     raw = SEED.read_text(encoding="utf-8")
     for removal in data["removals"]:  # every removal names exactly the text at its offsets
         assert raw[removal["start"] : removal["end"]] == removal["text"]
