@@ -246,7 +246,9 @@ def eval_(
         Optional[Path],  # noqa: UP007 - typer needs Optional here on Python 3.10
         typer.Option("--json", help="Also write everything (per page, per set, per rule) as JSON here; '-': stdout only."),  # noqa: E501
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes to score pages with; 0: one per core.")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Processes to score pages with; 0: one per core (from 16 pages on).")
+    ] = 0,
 ) -> None:
     """Content kept, chrome removed and precision on labelled pages; what each rule removed; the lines lost."""
     import json
@@ -269,7 +271,7 @@ def eval_(
             names = [name for name in names if halves.get(name) == half.value]
             if not names:
                 raise _fail(f"no pages in the {half.value} half")
-        scores = ev.evaluate(folder, _pipeline(rules), jobs or ev.default_jobs(), names)
+        scores = ev.evaluate(folder, _pipeline(rules), jobs or None, names)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     sets = ev.groups(scores, halves, group, apart)

@@ -428,17 +428,24 @@ def _score_in_worker(doc: Path) -> DocScore:
         raise _WorkerError(str(exc), exc.exit_code) from None
 
 
+#: With ``jobs=None``, fewer pages than this are scored in this process: a pool costs more than it saves.
+POOL_MIN_PAGES = 16
+
+
 def evaluate(
-    root: Path, pipeline: Pipeline, jobs: int = 1, names: Iterable[str] | None = None
+    root: Path, pipeline: Pipeline, jobs: int | None = 1, names: Iterable[str] | None = None
 ) -> list[DocScore]:
     """Score every labelled document under ``root`` (only ``names``, when given), in name order.
 
     ``jobs`` > 1 scores pages in that many processes; the result is the same, in the same order.
+    ``None``: one process per usable core, when there are at least ``POOL_MIN_PAGES`` pages.
     """
     docs = labelled_documents(root)
     if names is not None:
         wanted = set(names)
         docs = [doc for doc in docs if doc.name in wanted]
+    if jobs is None:
+        jobs = default_jobs() if len(docs) >= POOL_MIN_PAGES else 1
     jobs = min(jobs, len(docs))
     if jobs <= 1:
         return [_score_folder(doc, pipeline) for doc in docs]
