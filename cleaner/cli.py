@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -21,6 +21,9 @@ from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeo
 from cleaner.io import discover, read_text, write_text_atomic
 from cleaner.pipeline import Pipeline
 from cleaner.report import RunReport
+
+if TYPE_CHECKING:
+    from cleaner.evaluate import DocScore
 
 app = typer.Typer(
     name="cleaner",
@@ -214,43 +217,112 @@ def _summary(r: RunReport, output: Path | None, dry_run: bool) -> str:
     return "\n".join(lines)
 
 
+class Half(str, Enum):
+    tune = "tune"
+    check = "check"
+
+
 @app.command("eval")
 def eval_(
-    folder: Annotated[Path, typer.Argument(help="Labelled pages: <doc>/raw.txt + <doc>/gold.txt.")],
+    folder: Annotated[Path, typer.Argument(help="Labelled pages: <doc>/raw.txt + <doc>/gold.txt [+ labels.tsv].")],
     rules: RulesOption = None,
     group: Annotated[bool, typer.Option(help="Also total by the prefix before '-' (the language).")] = True,
     apart: Annotated[
         str, typer.Option(help="With --group, also total every language but this one (targets often split so).")
     ] = "zh",
+    split: Annotated[
+        Optional[str],  # noqa: UP007 - typer needs Optional here on Python 3.10
+        typer.Option(
+            help="TSV of doc<TAB>tune|check: also total each half. Default: the project's eval/devset-split.tsv "
+            "if there is one; 'none' for no split.",
+            show_default=False,
+        ),
+    ] = None,
+    half: Annotated[Optional[Half], typer.Option(help="Report on this half of the split only.")] = None,  # noqa: UP007
+    pages: Annotated[bool, typer.Option(help="A line per page, with the content lines it lost.")] = True,
+    rules_table: Annotated[bool, typer.Option(help="What each rule removed: chrome and content tokens.")] = True,
+    only_losses: Annotated[bool, typer.Option("--only-losses", help="Of the pages, show only those losing content.")] = False,  # noqa: E501
+    json_file: Annotated[
+        Optional[Path],  # noqa: UP007 - typer needs Optional here on Python 3.10
+        typer.Option("--json", help="Also write everything (per page, per set, per rule) as JSON here; '-': stdout only."),  # noqa: E501
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Processes to score pages with; 0: one per core (from 16 pages on).")
+    ] = 0,
 ) -> None:
-    """Content kept and chrome removed on labelled pages, and the rules behind each lost line."""
-    from cleaner.evaluate import evaluate, summarise
+    """Content kept, chrome removed and precision on labelled pages; what each rule removed; the lines lost."""
+    import json
+
+    from cleaner import evaluate as ev
 
     try:
         if not folder.is_dir():
             raise _fail(f"{folder}: not a directory")
-        scores = evaluate(folder, _pipeline(rules))
+        split_file = ev.default_split() if split is None else (None if split.lower() == "none" else Path(split))
+        halves = ev.read_split(split_file) if split_file is not None else {}
+        names = [doc.name for doc in ev.labelled_documents(folder)]
+        if not names:
+            raise _fail(f"{folder}: no <doc>/raw.txt + gold.txt folders")
+        if not any(name in halves for name in names):
+            halves = {}
+        if half is not None:
+            if not halves:
+                raise _fail("--half needs a split that covers these pages (--split FILE)")
+            names = [name for name in names if halves.get(name) == half.value]
+            if not names:
+                raise _fail(f"no pages in the {half.value} half")
+        scores = ev.evaluate(folder, _pipeline(rules), jobs or None, names)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    if not scores:
-        raise _fail(f"{folder}: no <doc>/raw.txt + gold.txt folders")
-    for s in scores:
-        typer.echo(f"{s.name:16} kept {s.kept:7.2%}  chrome removed {s.removed:7.2%}")
-        for rule_id, line in s.lost_lines:
-            typer.echo(f"{'':16}   lost by {rule_id}: {line[:70]}")
-    groups = {"all": scores}
-    if group:
+    sets = ev.groups(scores, halves, group, apart)
+    if json_file is not None:
+        data = {"folder": str(folder), "split": str(split_file) if halves else None,
+                "half": half.value if half else None, **ev.report(scores, sets, halves)}
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if str(json_file) == "-":
+            typer.echo(text, nl=False)
+            return
+        write_text_atomic(json_file, text)
+    for line in _eval_lines(scores, sets, halves, pages, only_losses, rules_table):
+        typer.echo(line)
+
+
+def _eval_lines(
+    scores: list[DocScore],
+    sets: dict[str, list[DocScore]],
+    halves: dict[str, str],
+    pages: bool,
+    only_losses: bool,
+    rules_table: bool,
+) -> Iterator[str]:
+    """The text report of ``cleaner eval``: pages, the rule table, then one summary line per set."""
+    from cleaner.evaluate import rule_table, summarise
+
+    if pages or only_losses:
         for s in scores:
-            groups.setdefault(s.name.split("-")[0], []).append(s)
-        others = [s for s in scores if s.name.split("-")[0] != apart]
-        if apart in groups and others:
-            groups[f"not-{apart}"] = others
-    for name, members in groups.items():
+            if only_losses and not s.loses_content:
+                continue
+            yield f"{s.name:16} kept {s.kept:7.2%}  chrome removed {s.removed:7.2%}"
+            for rule_id, line in s.lost_lines:
+                yield f"{'':16}   lost by {rule_id}: {line[:70]}"
+    if rules_table:
+        table = rule_table(scores)
+        width = max([len("rule"), *(len(r.rule) for r in table)])
+        yield (f"{'rule':<{width}} {'pages':>6} {'lines':>7} {'chrome_tokens':>14} "
+               f"{'content_tokens':>15} {'content_lines':>14} {'content_pages':>14}")
+        for r in table:
+            yield (f"{r.rule:<{width}} {r.pages:>6} {r.lines:>7} {r.chrome_tokens:>14} "
+                   f"{r.content_tokens:>15} {r.content_lines:>14} {r.content_pages:>14}")
+    if halves:
+        unassigned = [s.name for s in scores if s.name not in halves]
+        if unassigned:
+            yield f"split: {len(unassigned)} pages in neither half: {' '.join(unassigned[:10])}"
+    for name, members in sets.items():
         m = summarise(members)
-        typer.echo(
+        yield (
             f"{name:>6}: documents={m.documents} content_kept={m.content_kept:.2%} "
             f"chrome_removed={m.chrome_removed:.2%} docs_losing_content={m.docs_losing_content} "
-            f"worst_kept={m.worst_kept:.2%}"
+            f"worst_kept={m.worst_kept:.2%} precision={m.precision:.2%}"
         )
 
 
