@@ -148,6 +148,10 @@ class _Lines:
                 return a
         return None
 
+    def prose_chars(self, start: int, stop: int) -> int:
+        """Visible characters in the prose lines among lines [start, stop)."""
+        return sum(len(visible_text(self._stripped[i])) for i in self.non_empty if start <= i < stop and self.is_prose_at(i))
+
     def is_prose_at(self, i: int) -> bool:
         """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose)."""
         return is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
@@ -456,7 +460,9 @@ def _ranges_line(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
 def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """From the first firing line to the end, unless the article resumes below it.
 
-    With ``resume``, a "Related" box inside the body (prose close above and below the heading)
+    With ``resume``, a heading with more than twice as much prose below it as above is a menu
+    over the article: the removal ends at the next line of prose. And a "Related" box inside the
+    body (prose close above and below the heading)
     ends where two lines of prose follow one another again, at most ``BODY_GAP`` lines below:
     the article goes on there, and the box alone is chrome. Comment sections have no such rule: a comment is prose too.
     """
@@ -464,6 +470,11 @@ def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     if not hits:
         return []
     first, last = hits[0], len(lines.lines) - 1
+    if rule.resume and lines.prose_chars(first, last + 1) > 2 * lines.prose_chars(0, first):
+        # far more prose below than above: the heading sits in a menu over the article, which starts
+        # at the next line of prose
+        prose = next((i for i in lines.non_empty if i > first and lines.is_prose_at(i)), None)
+        return [(first, prose - 1)] if prose is not None else []
     if rule.resume and lines.in_body()[first]:
         resumed = lines.prose_pair_after(first, BODY_GAP)
         if resumed is not None:

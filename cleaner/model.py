@@ -189,7 +189,9 @@ class Rule:
         Such a rule cannot fire again once the lines it fired on are gone, so a confirming
         round can skip it unless some line's content changed.
         """
-        neighbour_free = self.within is None and not self.after_prose and self.next is None and self.echo is None
+        neighbour_free = (
+            self.within is None and not self.after_prose and self.next is None and self.echo is None and not self.resume
+        )
         return neighbour_free and self.kind in ("line", "span", "rest", "head", "block")
 
 

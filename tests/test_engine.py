@@ -506,3 +506,14 @@ def test_tail_stops_at_a_line_that_ends_mid_sentence() -> None:
     last = "注：红色为所有车辆绕行线路图，蓝色仅为小型车辆绕行线路图，请大家提前规划好出行路线。"
     text = "\n".join([last, "道路施工会给大家的出行带来不便，", "日后的更安全、更畅通。", "首页", "联系我们"]) + "\n"
     assert p(text) == "\n".join([last, "道路施工会给大家的出行带来不便，", "日后的更安全、更畅通。"]) + "\n"
+
+
+def test_rest_with_resume_above_the_article_ends_at_its_first_paragraph() -> None:
+    # "Top Stories" in a menu over the article: twice as much prose below as above it
+    p = pipe("""
+        rules:
+          - {id: related, remove: rest, match: '^Top Stories$', resume: true}
+    """)
+    text = "\n".join(["Headline", "Home", "Top Stories", "Sports", "Opinion", PROSE_A, PROSE_B, PROSE_C, "Top Stories",
+                      "Other story"]) + "\n"
+    assert p(text) == "\n".join(["Headline", "Home", PROSE_A, PROSE_B, PROSE_C]) + "\n"
