@@ -644,7 +644,8 @@ def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tupl
     the page title away, the headline is the first copy and nothing below it is a masthead. No
     prose may sit between the copies (a site's header, menus and promos do not read like
     sentences; nor does any of it hold a "。" or "．", so a poem under its title stays), and prose must
-    follow the second copy (an article starts there). Lines the rule's ``unless`` matches stay.
+    follow the second copy (an article starts there). Lines the rule's ``unless`` matches stay, and so
+    does a standfirst the page title carries too ("Headline | Standfirst").
     """
     copies = lines.headline_copies()
     if len(copies) < 2:
@@ -658,7 +659,17 @@ def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tupl
     if not any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in lines.non_empty if i > headline):
         return []
     lo, hi = lines.zone(rule)
-    return [(i, i) for i in between if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)]
+    title_core = _core(lines.stripped(title))
+    return [
+        (i, i) for i in between
+        if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout) and not _title_part(lines.stripped(i), title_core)
+    ]  # fmt: skip
+
+
+def _title_part(stripped: str, title_core: str) -> bool:
+    """A line as wide as prose that the page title also carries ("Headline | Standfirst"): the article's."""
+    core = _core(stripped)
+    return _width_at_least(core, PROSE_WIDTH) and core in title_core
 
 
 def _spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int]]:
