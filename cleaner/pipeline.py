@@ -183,9 +183,18 @@ def _line_of(text: str, removal: Removal) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
+#: In the share of a document that rules removed, one line weighs at most this many characters: a
+#: page whose single 400,000-character spam line is most of its text must still be cleaned, while
+#: a runaway rule that eats many lines is still caught.
+_LINE_WEIGHT_CAP = 5_000
+
+
 def _visible_len(text: str) -> int:
-    """Characters that are not whitespace: what "share of a document" is measured in."""
-    return len("".join(text.split()))
+    """Characters that are not whitespace, at most ``_LINE_WEIGHT_CAP`` a line.
+
+    This is what "share of a document" is measured in.
+    """
+    return sum(min(len("".join(line.split())), _LINE_WEIGHT_CAP) for line in text.split("\n"))
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -517,3 +517,17 @@ def test_rest_with_resume_above_the_article_ends_at_its_first_paragraph() -> Non
     text = "\n".join(["Headline", "Home", "Top Stories", "Sports", "Opinion", PROSE_A, PROSE_B, PROSE_C, "Top Stories",
                       "Other story"]) + "\n"
     assert p(text) == "\n".join(["Headline", "Home", PROSE_A, PROSE_B, PROSE_C]) + "\n"
+
+
+def test_one_giant_spam_line_weighs_no_more_than_a_long_line_in_the_removed_share() -> None:
+    # the spam line is 99 % of the characters; counted at 5,000 it is about half, under the 0.9 cap
+    p = pipe("""
+        max_removed: 0.9
+        rules:
+          - {id: spam, remove: line, match: '^spam '}
+    """)
+    spam = "spam " + "keyword " * 50_000
+    article = "\n".join([PROSE_A] * 60)
+    result = p.clean(article + "\n" + spam + "\n")
+    assert not result.flagged
+    assert result.text == article + "\n"
