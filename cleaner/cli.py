@@ -147,7 +147,7 @@ def _clean_with_ray(
     try:
         from cleaner.integrations import ray as ray_engine
     except ImportError:
-        raise _fail("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
+        raise _fail("--engine ray needs Ray: pip install 'chrome-cleaner[ray]'") from None
     try:
         Pipeline.from_rules(*rules)  # a bad rule file fails here, before a cluster starts
         summary = ray_engine.run(_expand(inputs), output, rules, text_field, url_field, address)

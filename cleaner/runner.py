@@ -256,7 +256,7 @@ def _pyarrow_parquet() -> Any:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError("reading .parquet needs pyarrow: pip install 'cleaner[parquet]'") from None
+        raise InputError("reading .parquet needs pyarrow: pip install 'chrome-cleaner[parquet]'") from None
     return pq
 
 
