@@ -21,13 +21,16 @@ from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeo
 from cleaner.io import discover, read_text, write_text_atomic
 from cleaner.pipeline import Pipeline
 from cleaner.report import RunReport
+from cleaner.terminal import ColorMode, patch_typer_metavars, set_colour_mode, stdin_hint, use_colour
+
+patch_typer_metavars()
 
 app = typer.Typer(
     name="cleaner",
     help="Remove site chrome from scraped text with YAML rule sets, then normalise it with ftfy.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 class Engine(str, Enum):
@@ -40,13 +43,32 @@ MAX_ERRORS_SHOWN = 20
 
 RulesOption = Annotated[
     Optional[list[str]],  # noqa: UP007 - typer needs Optional here on Python 3.10
-    typer.Option("--rules", "-r", help="Built-in rule set name or YAML path; repeat for several. Default: default."),
+    typer.Option("--rules", "-r", metavar="RULES", help="Built-in rule set name or YAML path; repeat for several. Default: default."),  # noqa: E501
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from cleaner import __version__
+
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,  # noqa: E501, FBT002
+    color: Annotated[ColorMode, typer.Option("--color", metavar="WHEN", help="Colour output: auto (a terminal, unless NO_COLOR is set), always or never.")] = ColorMode.auto,  # noqa: E501
+) -> None:
     """Remove site chrome from scraped text with YAML rule sets, then normalise it with ftfy."""
+    set_colour_mode(color)
+
+
+def _at_least_one_job(value: int) -> int:
+    """``--jobs``: a count of workers; 0 (the default) means all cores."""
+    if value < 0:
+        raise typer.BadParameter(f"{value} is not a number of workers (give 1 or more; leave it out for all cores)")
+    return value
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -86,7 +108,7 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     inputs: Annotated[Optional[list[str]], typer.Argument(help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", callback=_at_least_one_job, show_default=False, help="Worker processes (default: all cores).")] = 0,  # noqa: E501
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL field holding the document id (else the line number).")] = "id",  # noqa: E501
     url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
@@ -111,9 +133,12 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
         pipeline = Pipeline.from_rules(*(rules or []), timeout=regex_timeout)
         items = inputs or ["-"]
         if items == ["-"]:
+            stdin_hint("text")
             sys.stdout.write(pipeline(sys.stdin.read()))
             return
         paths = _expand(items)
+        if not discover(paths, glob):
+            raise _fail(f"{', '.join(items)}: no documents to clean (an empty directory, or nothing matches --glob)")
         if output is None and not dry_run:
             if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]) or paths[0].suffix == ".parquet":
                 raise _fail("several inputs, a directory, a JSONL or parquet file need -o DIR")
@@ -336,7 +361,7 @@ class ExplainFormat(str, Enum):
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="The raw document.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The raw document; '-' reads stdin.")],
     rules: RulesOption = None,
     format: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,  # noqa: A002
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,  # noqa: UP007, E501
@@ -345,22 +370,30 @@ def explain(
     from cleaner.explain import explain_lines, render_html, render_json, render_text
 
     try:
-        text = read_text(file)
+        text = _read_stdin("-") if str(file) == "-" else read_text(file)
         result = _pipeline(rules).clean(text)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     if format is ExplainFormat.json:
         page = render_json(result) + "\n"
     elif format is ExplainFormat.html:
-        page = render_html(explain_lines(text, result), file.name)
+        page = render_html(explain_lines(text, result), file.name if str(file) != "-" else "stdin")
     else:
         page = render_text(explain_lines(text, result))
-        if output is None and sys.stdout.isatty():
+        if output is None and use_colour(sys.stdout):
             page = "".join(_colour(line) for line in page.splitlines(keepends=True))
     if output is None:
         sys.stdout.write(page)
     else:
         write_text_atomic(output, page)
+
+
+def _read_stdin(name: str) -> str:
+    """stdin's bytes, decoded like a file's (BOM, UTF-8, then detection)."""
+    from cleaner.io import decode_bytes
+
+    stdin_hint("a document")
+    return decode_bytes(sys.stdin.buffer.read(), name).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _colour(line: str) -> str:
