@@ -410,8 +410,11 @@ def lint(
     corpus: Annotated[Optional[Path], typer.Option(help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
     max_share: Annotated[float, typer.Option(help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
 ) -> None:
-    """Validate rule files: schema, regexes, examples, backtracking, dead and over-broad rules."""
-    from cleaner.lint import lint_files
+    """Check rule files: schema, regexes, their examples, backtracking; with --corpus, dead and over-broad rules.
+
+    One finding per line, `path:line:col: level rule-id: message`, then a summary; exit 1 on any error.
+    """
+    from cleaner.lint import lint_files, summary
 
     if corpus is not None and not corpus.is_dir():
         raise _fail(f"{corpus}: not a directory")
@@ -419,11 +422,10 @@ def lint(
         findings = lint_files(_rule_files(rules), corpus, max_share)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    errors = [f for f in findings if f.severity == "error"]
-    for finding in findings:
-        typer.echo(str(finding), err=True)
-    typer.echo(f"{len(errors)} errors, {len(findings) - len(errors)} warnings")
-    if errors:
+    for finding in findings:  # findings on stdout, like ruff, semgrep and eslint
+        typer.echo(str(finding))
+    typer.echo(summary(findings))
+    if any(f.level == "error" for f in findings):
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
