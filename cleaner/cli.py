@@ -19,6 +19,7 @@ import typer
 from cleaner.engine import DEFAULT_TIMEOUT
 from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
 from cleaner.io import discover, read_text, write_text_atomic
+from cleaner.model import Rule, RuleSet
 from cleaner.pipeline import Pipeline
 from cleaner.report import RunReport
 from cleaner.terminal import ColorMode, patch_typer_metavars, set_colour_mode, stdin_hint, use_colour
@@ -290,34 +291,56 @@ def _rule_files(rules: list[str] | None) -> list[Path]:
 
 
 @app.command("rules")
-def rules_(name: Annotated[Optional[str], typer.Argument(help="A set name or a rule id.")] = None) -> None:  # noqa: UP007
-    """List the built-in rule sets, or print one set's rules or one rule's doc and examples."""
-    from cleaner.loader import builtin_rule_sets, load_builtin
+def rules_(
+    names: Annotated[Optional[list[str]], typer.Argument(metavar="[NAME]...", help="Rule set names or files, or rule ids.", show_default=False)] = None,  # noqa: UP007, E501
+    rules: RulesOption = None,
+) -> None:
+    """List the built-in rule sets, or print a set's rules, or one rule's doc, pattern and examples.
+
+    A NAME is a built-in set, a rule file, or a rule id; ids are looked up in the sets given
+    with -r first, then in the built-in sets.
+    """
+    from cleaner.loader import builtin_rule_sets, load_builtin, load_rules, resolve_rules_path
 
     try:
-        sets = {n: load_builtin(n) for n in builtin_rule_sets()}
+        builtin = {n: load_builtin(n) for n in builtin_rule_sets()}
+        own = [load_rules(r) for r in rules or []]
+        if not names:
+            if own:
+                for rs in own:
+                    _print_set_rules(rs)
+            else:
+                for n, rs in builtin.items():
+                    typer.echo(f"{n:10} {len(rs.rules):3} rules  {rs.description}")
+            return
+        for name in names:
+            if name in builtin:
+                _print_set_rules(builtin[name])
+            elif resolve_rules_path(name).is_file() and name.endswith((".yaml", ".yml")):
+                _print_set_rules(load_rules(name))
+            else:
+                rule = next((r for rs in [*own, *builtin.values()] for r in rs.rules if r.id == name), None)
+                if rule is None:
+                    where = "the given sets or the built-in sets" if own else "the built-in sets (add yours with -r FILE)"
+                    raise _fail(f"no rule set, rule file or rule named '{name}' in {where}")
+                _print_rule(rule)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    if name is None:
-        for n, rs in sets.items():
-            typer.echo(f"{n:10} {len(rs.rules):3} rules  {rs.description}")
-        return
-    if name in sets:
-        for rule in sets[name].rules:
-            typer.echo(f"{rule.id:28} {rule.kind:5}  {rule.location}")
-        return
-    for rs in sets.values():
-        for rule in rs.rules:
-            if rule.id == name and rule.source == rs.path:
-                typer.echo(f"{rule.id} ({rule.kind}, {rule.location})\n\n{rule.doc}\n")
-                if rule.pattern_source:
-                    typer.echo(f"match: {rule.pattern_source}")
-                for text in rule.examples.remove:
-                    typer.echo(f"  removes: {text!r}")
-                for text in rule.examples.keep:
-                    typer.echo(f"  keeps:   {text!r}")
-                return
-    raise _fail(f"no built-in rule set or rule named '{name}'")
+
+
+def _print_set_rules(rule_set: RuleSet) -> None:
+    for rule in rule_set.rules:
+        typer.echo(f"{rule.id:28} {rule.kind:5}  {rule.location}")
+
+
+def _print_rule(rule: Rule) -> None:
+    typer.echo(f"{rule.id} ({rule.kind}, {rule.location})\n\n{rule.doc}\n")
+    if rule.pattern_source:
+        typer.echo(f"match: {rule.pattern_source}")
+    for text in rule.examples.remove:
+        typer.echo(f"  removes: {text!r}")
+    for text in rule.examples.keep:
+        typer.echo(f"  keeps:   {text!r}")
 
 
 @app.command("test")
@@ -429,19 +452,41 @@ def lint(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
+BaselineOption = Annotated[
+    Optional[list[str]],  # noqa: UP007 - typer needs Optional here on Python 3.10
+    typer.Option("--baseline", "-b", metavar="RULES", help="The rule sets in use now, to compare against (default: default)."),  # noqa: E501
+]
+#: Before --baseline, `diff -r OLD --against NEW` and `suggest --against X` used one word for two roles.
+AgainstOption = Annotated[Optional[list[str]], typer.Option("--against", hidden=True)]  # noqa: UP007
+
+
+def _baseline_and_candidate(
+    baseline: list[str] | None, rules: list[str] | None, against: list[str] | None
+) -> tuple[list[str], list[str]]:
+    """(baseline sets, candidate sets); the old spelling ``-r OLD --against NEW`` still works, with a note."""
+    if against:
+        typer.echo("cleaner: --against is deprecated: use --baseline OLD --rules NEW", err=True)
+        return rules or [], against
+    if not rules:
+        raise _fail("give the candidate rule sets with -r/--rules (and the current ones with --baseline)")
+    return baseline or [], rules
+
+
 @app.command()
 def diff(
     corpus: Annotated[Path, typer.Argument(help="A directory of raw documents (or one file).")],
-    rules: RulesOption = None,
-    against: Annotated[list[str], typer.Option("--against", help="The new rule sets to compare with -r.")] = ...,  # type: ignore[assignment]
+    rules: Annotated[Optional[list[str]], typer.Option("--rules", "-r", metavar="RULES", help="The candidate rule sets (name or YAML path; repeat for several).")] = None,  # noqa: UP007, E501
+    baseline: BaselineOption = None,
+    against: AgainstOption = None,
     sample: Annotated[int, typer.Option(help="At most this many documents (first in path order).")] = 1000,
     glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
 ) -> None:
-    """Lines that only the new rules remove (+) or only the old ones removed (-), per document."""
+    """Lines that only the candidate rules remove (+) or only the baseline removed (-), per document."""
     from cleaner.diffing import diff_files, summarise
 
+    old_sets, new_sets = _baseline_and_candidate(baseline, rules, against)
     try:
-        old, new = _pipeline(rules), Pipeline.from_rules(*against)
+        old, new = _pipeline(old_sets), Pipeline.from_rules(*new_sets)
         files = [(unit.source, str(unit.relative)) for unit in discover([corpus], glob)][:sample]
         diffs = diff_files(files, old, new)
     except CleanerError as exc:
@@ -476,7 +521,8 @@ def suggest(
     min_docs: Annotated[int, typer.Option(help="Propose lines found in at least this many documents.")] = 20,
     min_share: Annotated[float, typer.Option(help="... and in at least this share of the documents.")] = 0.05,
     group_by: Annotated[Optional[GroupBy], typer.Option(help="Propose one site-specific set per url host or top directory.")] = None,  # noqa: UP007, E501
-    against: Annotated[Optional[list[str]], typer.Option(help="Skip lines these rule sets already remove.")] = None,  # noqa: UP007, E501
+    baseline: Annotated[Optional[list[str]], typer.Option("--baseline", "-b", metavar="RULES", help="Skip lines these rule sets already remove, in their own documents.")] = None,  # noqa: UP007, E501
+    against: AgainstOption = None,
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
     url_field: Annotated[str, typer.Option(help="JSONL field holding the url (for --group-by url-host).")] = "url",
 ) -> None:
@@ -484,7 +530,10 @@ def suggest(
     from cleaner.suggest import suggest as mine
 
     try:
-        known = Pipeline.from_rules(*against) if against else None
+        if against:
+            typer.echo("cleaner: --against is deprecated: use --baseline", err=True)
+        baseline = baseline or against
+        known = Pipeline.from_rules(*baseline) if baseline else None
         drafts = mine(corpus, min_docs, min_share, group_by.value if group_by else None, known, text_field, url_field)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None

@@ -36,7 +36,20 @@ def test_rules_lists_the_sets_and_shows_a_rule() -> None:
     assert shown.stdout.startswith("zh-disclaimer (line, rules/zh-news.yaml:")
     assert "  keeps:   '该公司随后发布声明，称免责声明并不能免除其法律责任。'" in shown.stdout
     missing = runner.invoke(app, ["rules", "nope"])
-    assert (missing.exit_code, missing.stderr) == (2, "cleaner: no built-in rule set or rule named 'nope'\n")
+    assert (missing.exit_code, missing.stderr) == (
+        2, "cleaner: no rule set, rule file or rule named 'nope' in the built-in sets (add yours with -r FILE)\n"
+    )
+
+
+def test_rules_reads_rule_files_and_finds_their_rules(write) -> None:
+    path = write("mine.yaml", GOOD)
+    listed = runner.invoke(app, ["rules", str(path)])
+    assert (listed.exit_code, listed.stdout) == (0, f"{'ad':28} line   {path}:3\n")
+    assert runner.invoke(app, ["rules", "-r", str(path)]).stdout == listed.stdout
+    shown = runner.invoke(app, ["rules", "ad", "-r", str(path)])
+    assert (shown.exit_code, shown.stdout) == (0, (
+        f"ad (line, {path}:3)\n\nAn ad label.\n\nmatch: ^广告$\n  removes: '广告'\n  keeps:   '广告费用上涨了。'\n"
+    ))
 
 
 def test_test_passes_on_the_shipped_sets_and_fixtures() -> None:
@@ -190,8 +203,11 @@ def test_diff_shows_lines_whose_fate_changed(write, tmp_path: Path) -> None:
     new = write("new.yaml", "rules:\n  - {id: promo, remove: line, match: '^PROMO$'}\n")
     write("corpus/a.txt", "Body.\nAD\nPROMO\n")
     write("corpus/b.txt", "Other body.\n")
-    result = runner.invoke(app, ["diff", str(tmp_path / "corpus"), "-r", str(old), "--against", str(new)])
+    result = runner.invoke(app, ["diff", str(tmp_path / "corpus"), "--baseline", str(old), "-r", str(new)])
     assert result.exit_code == 0, result.output
+    old_spelling = runner.invoke(app, ["diff", str(tmp_path / "corpus"), "-r", str(old), "--against", str(new)])
+    assert old_spelling.stdout == result.stdout
+    assert old_spelling.stderr == "cleaner: --against is deprecated: use --baseline OLD --rules NEW\n"
     assert result.stdout == (
         "== a.txt\n"
         "+     3 promo: PROMO\n"

@@ -107,7 +107,7 @@ def test_against_skips_what_existing_rules_remove(tmp_path: Path) -> None:
         path = corpus / f"{n}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"Title {n}\n0 阅读:{n}\nBody sentence number {n} is here.\nSite footer line\n", encoding="utf-8")  # noqa: E501
-    result = runner.invoke(app, ["suggest", str(corpus), "--min-docs", "10", "--against", "default"])
+    result = runner.invoke(app, ["suggest", str(corpus), "--min-docs", "10", "--baseline", "default"])
     assert result.exit_code == 0, result.output
     assert "Site footer line" in result.stdout
     assert "阅读" not in result.stdout
