@@ -138,13 +138,13 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
             sys.stdout.write(pipeline(sys.stdin.read()))
             return
         paths = _expand(items)
-        if not discover(paths, glob):
-            raise _fail(f"{', '.join(items)}: no documents to clean (an empty directory, or nothing matches --glob)")
         if output is None and not dry_run:
             if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]) or paths[0].suffix == ".parquet":
                 raise _fail("several inputs, a directory, a JSONL or parquet file need -o DIR")
             sys.stdout.write(_clean_file(pipeline, paths[0]))
             return
+        if not discover(paths, glob):
+            raise _fail(f"{', '.join(items)}: no documents to clean (an empty directory, or nothing matches --glob)")
         options = RunOptions(
             output=output, jobs=jobs or os.cpu_count() or 1, text_field=text_field, id_field=id_field,
             url_field=url_field, resume=resume, dry_run=dry_run, ledger=ledger, report=report,

@@ -1,9 +1,8 @@
 """Which rule removed which line: the input annotated, as text, JSON or one self-contained HTML page.
 
-Round-1 removals name input lines directly. A later round's removals name
-lines of the previous round's output; they are mapped back onto the input by
-walking the input lines still standing, in order, so every removed input line
-shows the rule that removed it.
+Removals of every round name input lines and offsets (``Pipeline.clean`` maps a
+later round's removals back onto the input), so each removed input line shows
+the rule that removed it.
 """
 
 from __future__ import annotations
@@ -35,44 +34,18 @@ def explain_lines(text: str, result: CleanResult) -> list[ExplainedLine]:
         lines.pop()
     owner: dict[int, str] = {}
     spans: dict[int, list[str]] = {}
-    standing = list(range(len(lines)))  # input line indices still present before the current round
-    for round_no in sorted({r.round for r in result.removals}):
-        removals = [r for r in result.removals if r.round == round_no]
-        if round_no == 1:
-            current = standing
-        else:
-            current = [i for i in standing if lines[i].strip()]  # later rounds see tidied text
-        gone: set[int] = set()
-        for r in removals:
-            if round_no == 1:
-                targets: list[int] = list(range(r.first_line - 1, min(r.last_line, len(lines))))
+    for r in sorted(result.removals, key=lambda r: r.round):
+        targets = range(r.first_line - 1, min(r.last_line, len(lines)))
+        whole = r.first_line != r.last_line or (len(targets) > 0 and r.text == lines[targets[0]])
+        for i in targets:
+            if whole:
+                owner.setdefault(i, r.rule_id)
             else:
-                targets = _locate(r.text.split("\n"), lines, current, gone)
-            whole = r.first_line != r.last_line or round_no > 1 or (targets and r.text == lines[targets[0]])
-            for i in targets:
-                if whole:
-                    owner.setdefault(i, r.rule_id)
-                    gone.add(i)
-                else:
-                    spans.setdefault(i, []).append(r.rule_id)
-        standing = [i for i in standing if i not in gone]
+                spans.setdefault(i, []).append(r.rule_id)
     return [
         ExplainedLine(n + 1, line, owner.get(n), tuple(dict.fromkeys(spans.get(n, []))))
         for n, line in enumerate(lines)
     ]
-
-
-def _locate(removed: list[str], lines: list[str], current: list[int], taken: set[int]) -> list[int]:
-    """Input lines matching a later round's removed lines, in order, among those still standing."""
-    found, want = [], [t for t in removed if t.strip()]
-    pos = 0
-    for target in want:
-        while pos < len(current) and (lines[current[pos]] != target or current[pos] in taken):
-            pos += 1
-        if pos < len(current):
-            found.append(current[pos])
-            pos += 1
-    return found
 
 
 def rule_counts(explained: list[ExplainedLine]) -> Counter[str]:

@@ -216,3 +216,31 @@ def test_diff_shows_lines_whose_fate_changed(write, tmp_path: Path) -> None:
         "  newly removed by promo: 1\n"
         "  newly kept by ad: 1\n"
     )
+
+
+def test_later_round_removals_carry_input_lines_and_offsets(write) -> None:
+    """Round 2 works on round 1's output; its ledger/JSON entries still point into the input."""
+    rules = write("r.yaml", "rules:\n  - {id: nav, remove: line, match: '^NAV$'}\n  - {id: top, remove: line, match: '^TOP$', within: {first: 1}}\n")  # noqa: E501
+    raw = "NAV\n\nNAV\nTOP\nBody.\n"
+    doc = write("a.txt", raw)
+    data = json.loads(runner.invoke(app, ["explain", str(doc), "-r", str(rules), "-f", "json"]).stdout)
+    assert [(r["rule"], r["round"], r["first_line"], r["last_line"], r["start"], r["end"], r["text"]) for r in data["removals"]] == [  # noqa: E501
+        ("nav", 1, 1, 1, 0, 3, "NAV"),
+        ("nav", 1, 3, 3, 5, 8, "NAV"),
+        ("top", 2, 4, 4, 9, 12, "TOP"),
+    ]
+    for removal in data["removals"]:
+        assert raw[removal["start"] : removal["end"]] == removal["text"]
+
+
+def test_a_later_round_removal_split_where_the_input_had_other_lines_between(write) -> None:
+    rules = write("r.yaml", "rules:\n  - {id: nav, remove: line, match: '^NAV$'}\n  - {id: box, remove: block, match: '^A$', lines: 2, within: {first: 2}}\n")  # noqa: E501
+    raw = "Title\nNAV\nA\nNAV\nB\nBody text.\n"
+    doc = write("a.txt", raw)
+    data = json.loads(runner.invoke(app, ["explain", str(doc), "-r", str(rules), "-f", "json"]).stdout)
+    assert data["text"] == "Title\nBody text.\n"
+    assert [(r["rule"], r["round"], r["first_line"], r["last_line"], r["text"]) for r in data["removals"]] == [
+        ("nav", 1, 2, 2, "NAV"), ("nav", 1, 4, 4, "NAV"), ("box", 2, 3, 3, "A"), ("box", 2, 5, 5, "B"),
+    ]
+    for removal in data["removals"]:
+        assert raw[removal["start"] : removal["end"]] == removal["text"]
