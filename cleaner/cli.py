@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,7 +21,6 @@ from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeo
 from cleaner.io import discover, read_text, write_text_atomic
 from cleaner.model import Rule, RuleSet
 from cleaner.pipeline import Pipeline
-from cleaner.report import RunReport
 from cleaner.terminal import ColorMode, patch_typer_metavars, set_colour_mode, stdin_hint, use_colour
 
 patch_typer_metavars()
@@ -127,6 +126,7 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     if engine is Engine.ray:
         _clean_with_ray(inputs or [], rules or [], output, text_field, url_field, ray_address, quiet)
         return
+    from cleaner.progress import ProgressDisplay, run_summary
     from cleaner.runner import RunOptions, run
     from cleaner.streams import is_jsonl
 
@@ -149,8 +149,10 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
             output=output, jobs=jobs or os.cpu_count() or 1, text_field=text_field, id_field=id_field,
             url_field=url_field, resume=resume, dry_run=dry_run, ledger=ledger, report=report,
         )  # fmt: skip
-        with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        started = time.perf_counter()
+        with ProgressDisplay(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = run(paths, pipeline, options, glob, progress)
+        elapsed = time.perf_counter() - started
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     for failure in result.failed_documents[:MAX_ERRORS_SHOWN]:
@@ -159,7 +161,7 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     if result.failed > MAX_ERRORS_SHOWN:
         typer.echo(f"cleaner: ... and {result.failed - MAX_ERRORS_SHOWN} more failed documents", err=True)
     if not quiet:
-        typer.echo(_summary(result, output, dry_run), err=True)
+        typer.echo(run_summary(result, output, dry_run, elapsed, report, ledger), err=True)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
 
@@ -186,58 +188,6 @@ def _clean_with_ray(
             typer.echo("top rules by removed characters:", err=True)
             for rule, chars in top:
                 typer.echo(f"  {rule:<28} {chars:>10,} chars", err=True)
-
-
-class _progress:  # noqa: N801 - used as a context manager, reads like a function
-    """A rich progress line on a terminal (documents, docs/s, MB/s); nothing otherwise."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __enter__(self) -> Callable[[int, int], None] | None:
-        if not self.enabled:
-            return None
-        import time
-
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            SpinnerColumn(), TextColumn("{task.fields[stats]}"), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
-        )  # fmt: skip
-        self.bar.start()
-        task = self.bar.add_task("clean", stats="starting")
-        started = time.perf_counter()
-
-        def update(documents: int, nbytes: int) -> None:
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            stats = f"{documents:,} docs  {documents / elapsed:,.0f} docs/s  {nbytes / 1e6 / elapsed:,.1f} MB/s"
-            self.bar.update(task, stats=stats)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.enabled:
-            self.bar.stop()
-
-
-def _summary(r: RunReport, output: Path | None, dry_run: bool) -> str:
-    where = f"   see {output / 'errors.jsonl'}" if r.failed and output is not None and not dry_run else ""
-    lines = [
-        f"documents  {r.documents:>12,}" + (f"   ({r.skipped_units} complete outputs skipped)" if r.skipped_units else ""),  # noqa: E501
-        f"failed     {r.failed:>12,}{where}",
-        f"flagged    {r.flagged:>12,}",
-        f"chars in   {r.chars_in:>12,}",
-        f"chars out  {r.chars_out:>12,}",
-    ]
-    top = r.rule_chars.most_common(5)
-    if top:
-        lines.append("top rules by removed characters:")
-        lines += [f"  {rule:<28} {chars:>10,} chars  {r.rule_lines[rule]:>8,} lines" for rule, chars in top]
-    if dry_run:
-        lines.append("dry run: nothing written")
-    return "\n".join(lines)
 
 
 @app.command("eval")
