@@ -105,7 +105,7 @@ def _expand(items: list[str]) -> list[Path]:
 
 @app.command()
 def clean(  # noqa: PLR0913 - one option per user-facing knob
-    inputs: Annotated[Optional[list[str]], typer.Argument(help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
+    inputs: Annotated[Optional[list[str]], typer.Argument(metavar="INPUT", help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", callback=_at_least_one_job, show_default=False, help="Worker processes (default: all cores).")] = 0,  # noqa: E501
@@ -242,7 +242,7 @@ def _rule_files(rules: list[str] | None) -> list[Path]:
 
 @app.command("rules")
 def rules_(
-    names: Annotated[Optional[list[str]], typer.Argument(metavar="[NAME]...", help="Rule set names or files, or rule ids.", show_default=False)] = None,  # noqa: UP007, E501
+    names: Annotated[Optional[list[str]], typer.Argument(metavar="NAME", help="Rule set names or files, or rule ids.", show_default=False)] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
 ) -> None:
     """List the built-in rule sets, or print a set's rules, or one rule's doc, pattern and examples.
@@ -295,7 +295,7 @@ def _print_rule(rule: Rule) -> None:
 
 @app.command("test")
 def test_(
-    rules: Annotated[Optional[list[str]], typer.Argument(help="Rule sets, files or directories. Default: the built-in sets.")] = None,  # noqa: UP007, E501
+    rules: Annotated[Optional[list[str]], typer.Argument(metavar="RULES", help="Rule sets, files or directories. Default: the built-in sets.", show_default=False)] = None,  # noqa: UP007, E501
     fixtures: Annotated[Optional[Path], typer.Option(help="Also check <name>.txt -> <name>.clean.txt under DIR.")] = None,  # noqa: UP007, E501
     update: Annotated[bool, typer.Option(help="Rewrite the expected .clean.txt files and show what changed.")] = False,
 ) -> None:
@@ -379,9 +379,9 @@ def _colour(line: str) -> str:
 
 @app.command()
 def lint(
-    rules: Annotated[Optional[list[str]], typer.Argument(help="Rule sets, files or directories. Default: the built-in sets.")] = None,  # noqa: UP007, E501
-    corpus: Annotated[Optional[Path], typer.Option(help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
-    max_share: Annotated[float, typer.Option(help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
+    rules: Annotated[Optional[list[str]], typer.Argument(metavar="RULES", help="Rule sets, files or directories. Default: the built-in sets.", show_default=False)] = None,  # noqa: UP007, E501
+    corpus: Annotated[Optional[Path], typer.Option(metavar="DIR", help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
+    max_share: Annotated[float, typer.Option(metavar="SHARE", help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
 ) -> None:
     """Check rule files: schema, regexes, their examples, backtracking; with --corpus, dead and over-broad rules.
 
