@@ -133,3 +133,14 @@ def test_explain_colours_only_when_asked_or_on_a_terminal(tmp_path: Path) -> Non
     assert "\x1b[31m- zh-counter" in coloured.stdout
     never = runner.invoke(app, ["--color", "never", "explain", str(doc)], env={"NO_COLOR": ""})
     assert "\x1b[" not in never.stdout
+
+
+def test_waiting_on_a_terminal_says_so(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.terminal import stdin_hint
+
+    monkeypatch.setattr("sys.stdin", _Tty())
+    stdin_hint("text")
+    assert capsys.readouterr().err == "cleaner: reading text from the terminal; end with Ctrl-D (see --help for files)\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO())
+    stdin_hint("text")
+    assert capsys.readouterr().err == ""
