@@ -43,6 +43,5 @@ def test_the_readme_commands_are_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.findall(r"```bash\n(.*?)```", readme, re.S)[0].splitlines()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
-    assert block[0] == "# 1. install and see which lines of a scraped page the shipped rules remove, and why"
-    assert block[1].startswith("python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/cleaner explain ")
-    assert block[4] == ci
+    assert block[0].startswith("python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/cleaner explain ")
+    assert block[1] == ci
