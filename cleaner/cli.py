@@ -71,6 +71,19 @@ def _at_least_one_job(value: int) -> int:
     return value
 
 
+def _share(value: float) -> float:
+    """A share of documents or lines: a fraction in [0, 1] (``0.05``, not ``5``)."""
+    if not 0 <= value <= 1:
+        raise typer.BadParameter(f"{value:g} is not a share between 0 and 1 (0.05 means 5 %)")
+    return value
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise typer.BadParameter(f"{value} is not a count of 1 or more")
+    return value
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     typer.echo(f"cleaner: {message}", err=True)
     return typer.Exit(code)
@@ -381,7 +394,7 @@ def _colour(line: str) -> str:
 def lint(
     rules: Annotated[Optional[list[str]], typer.Argument(metavar="RULES", help="Rule sets, files or directories. Default: the built-in sets.", show_default=False)] = None,  # noqa: UP007, E501
     corpus: Annotated[Optional[Path], typer.Option(metavar="DIR", help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
-    max_share: Annotated[float, typer.Option(metavar="SHARE", help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
+    max_share: Annotated[float, typer.Option(metavar="SHARE", callback=_share, help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
 ) -> None:
     """Check rule files: schema, regexes, their examples, backtracking; with --corpus, dead and over-broad rules.
 
@@ -468,8 +481,8 @@ class GroupBy(str, Enum):
 def suggest(
     corpus: Annotated[list[Path], typer.Argument(help="Directories or files of raw documents (txt or JSONL).")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here (default: stdout).")] = None,  # noqa: UP007, E501
-    min_docs: Annotated[int, typer.Option(help="Propose lines found in at least this many documents.")] = 20,
-    min_share: Annotated[float, typer.Option(help="... and in at least this share of the documents.")] = 0.05,
+    min_docs: Annotated[int, typer.Option(metavar="N", callback=_positive, help="Propose lines found in at least this many documents.")] = 20,  # noqa: E501
+    min_share: Annotated[float, typer.Option(metavar="SHARE", callback=_share, help="... and in at least this share of the documents.")] = 0.05,  # noqa: E501
     group_by: Annotated[Optional[GroupBy], typer.Option(help="Propose one site-specific set per url host or top directory.")] = None,  # noqa: UP007, E501
     baseline: Annotated[Optional[list[str]], typer.Option("--baseline", "-b", metavar="RULES", help="Skip lines these rule sets already remove, in their own documents.")] = None,  # noqa: UP007, E501
     against: AgainstOption = None,

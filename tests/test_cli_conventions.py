@@ -144,3 +144,17 @@ def test_waiting_on_a_terminal_says_so(monkeypatch: pytest.MonkeyPatch, capsys: 
     monkeypatch.setattr("sys.stdin", io.StringIO())
     stdin_hint("text")
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["suggest", "fixtures", "--min-share", "5"], "Invalid value for '--min-share': 5 is not a share between 0 and 1 (0.05 means 5 %)"),  # noqa: E501
+        (["suggest", "fixtures", "--min-docs", "0"], "Invalid value for '--min-docs': 0 is not a count of 1 or more"),
+        (["lint", "--max-share", "20"], "Invalid value for '--max-share': 20 is not a share between 0 and 1 (0.05 means 5 %)"),  # noqa: E501
+    ],
+)
+def test_option_values_are_validated(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args, env=WIDE)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.replace("│", " ").split())
