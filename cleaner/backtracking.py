@@ -129,22 +129,6 @@ class _Analysis:
             return 1
         return 0  # anchors, lookarounds, group references
 
-    def max_width(self, item: tuple[Any, Any]) -> float:
-        op, arg = item
-        c = self.c
-        if op in self.repeats:
-            inner = sum(self.max_width(i) for i in arg[2])
-            return float("inf") if inner and arg[1] is c.MAXREPEAT else arg[1] * inner
-        if op is c.SUBPATTERN:
-            return sum(self.max_width(i) for i in arg[-1])
-        if op is c.BRANCH:
-            return max(sum(self.max_width(i) for i in b) for b in arg[1])
-        return self.min_width(item)
-
-    def variable(self, item: tuple[Any, Any]) -> bool:
-        """An item that can match more than one length: where iterations can split text differently."""
-        return self.min_width(item) != self.max_width(item)
-
     def unbounded(self, item: tuple[Any, Any]) -> bool:
         op, arg = item
         if op in self.repeats:

@@ -192,7 +192,7 @@ def _onto_input(removals: list[Removal], texts: list[str]) -> list[Removal]:
     if all(r.round == 1 for r in removals):
         return removals
     origins = [list(range(texts[0].count("\n") + 1))]
-    for before, after in zip(texts, texts[1:]):
+    for before, after in zip(texts, texts[1:], strict=False):
         origins.append(_align(before.split("\n"), after.split("\n"), origins[-1]))
     source = texts[0].split("\n")
     starts = _starts(source)

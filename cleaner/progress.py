@@ -37,8 +37,14 @@ class ProgressDisplay:
             return None
         from rich.console import Console
         from rich.progress import (
-            BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn,
-            TimeRemainingColumn, TransferSpeedColumn,
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
         )  # fmt: skip
 
         console = Console(stderr=True, no_color=not use_colour(sys.stderr))

@@ -359,8 +359,7 @@ def documents(inputs: list[Path], text_field: str = "text", url_field: str = "ur
     import json
 
     from cleaner.errors import InputError
-    from cleaner.io import decode_bytes
-    from cleaner.io import discover
+    from cleaner.io import decode_bytes, discover
     from cleaner.streams import open_read
 
     for unit in discover(inputs):

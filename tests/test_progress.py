@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from cleaner.pipeline import Pipeline
 from cleaner.progress import _duration, progress_fields, run_summary
 from cleaner.report import RunReport
 from cleaner.runner import RunOptions, RunProgress, run
-from cleaner.pipeline import Pipeline
 
 
 def test_progress_fields_show_files_of_total_documents_and_failures() -> None:
