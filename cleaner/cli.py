@@ -395,6 +395,7 @@ def lint(
     rules: Annotated[Optional[list[str]], typer.Argument(metavar="RULES", help="Rule sets, files or directories. Default: the built-in sets.", show_default=False)] = None,  # noqa: UP007, E501
     corpus: Annotated[Optional[Path], typer.Option(metavar="DIR", help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
     max_share: Annotated[float, typer.Option(metavar="SHARE", callback=_share, help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
+    timed: Annotated[bool, typer.Option("--timed/--no-timed", help="Also time each pattern on adversarial input (warnings only; depends on the machine).")] = True,  # noqa: E501, FBT002
 ) -> None:
     """Check rule files: schema, regexes, their examples, backtracking; with --corpus, dead and over-broad rules.
 
@@ -405,7 +406,7 @@ def lint(
     if corpus is not None and not corpus.is_dir():
         raise _fail(f"{corpus}: not a directory")
     try:
-        findings = lint_files(_rule_files(rules), corpus, max_share)
+        findings = lint_files(_rule_files(rules), corpus, max_share, timed)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     for finding in findings:  # findings on stdout, like ruff, semgrep and eslint

@@ -88,13 +88,13 @@ def test_test_update_rewrites_a_stale_snapshot(tmp_path: Path) -> None:
 
 
 def test_lint_passes_on_the_shipped_rules() -> None:
-    result = runner.invoke(app, ["lint", "rules"])
+    result = runner.invoke(app, ["lint", "--no-timed", "rules"])
     assert (result.exit_code, result.stdout) == (0, "0 errors, 0 warnings\n")
 
 
 def test_lint_reports_errors_with_file_line_col(write) -> None:
     path = write("bad.yaml", "rules:\n  - {id: a, remove: line, match: '('}\n")
-    result = runner.invoke(app, ["lint", str(path)])
+    result = runner.invoke(app, ["lint", "--no-timed", str(path)])
     assert result.exit_code == 1
     assert result.stdout == (
         f"{path}:2:36: error bad-regex: rule 'a': bad regex: missing ) at position 1 of '('\n"
@@ -112,7 +112,7 @@ def test_lint_flags_missing_examples_literals_and_backtracking(write) -> None:
         "  - {id: bare, remove: line, match: '^x$'}\n"
         "  - {id: counted, remove: line, match: '(.*a){12}', examples: {remove: [aaaaaaaaaaaa], keep: [b]}}\n",
     )
-    result = runner.invoke(app, ["lint", str(path)])
+    result = runner.invoke(app, ["lint", "--no-timed", str(path)])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{path}:2:30: warning literal-pattern: rule 'more': match 'Read more...' looks like a literal: '.' matches any character and '(...)' is a group; escape them or use 'contains:'",  # noqa: E501
@@ -126,7 +126,7 @@ def test_lint_flags_missing_examples_literals_and_backtracking(write) -> None:
 
 def test_lint_suggests_the_key_or_kind_meant(write) -> None:
     path = write("r.yaml", "rules:\n  - id: a\n    remove: lines\n    mach: '^x$'\n")
-    result = runner.invoke(app, ["lint", str(path)])
+    result = runner.invoke(app, ["lint", "--no-timed", str(path)])
     assert (result.exit_code, result.stdout) == (1, (
         f"{path}:3:13: error unknown-kind: rule 'a': unknown remove kind 'lines'; did you mean `line`?\n"
         f"{path}:4:5: error unknown-key: rule 'a': unknown key 'mach' in a rule; did you mean `match`?\n"
@@ -136,7 +136,7 @@ def test_lint_suggests_the_key_or_kind_meant(write) -> None:
 
 def test_lint_reports_yaml_syntax_in_the_same_shape(write) -> None:
     path = write("r.yaml", "rules:\n  - id: a\n   remove: line\n")
-    result = runner.invoke(app, ["lint", str(path)])
+    result = runner.invoke(app, ["lint", "--no-timed", str(path)])
     assert (result.exit_code, result.stdout) == (1, (
         f"{path}:3:4: error yaml-syntax: invalid YAML: a line is indented differently from the keys above it\n"
         "1 error, 0 warnings\n"
@@ -145,7 +145,7 @@ def test_lint_reports_yaml_syntax_in_the_same_shape(write) -> None:
 
 def test_lint_runs_the_rules_examples(write) -> None:
     path = write("r.yaml", GOOD.replace("remove: ['广告']", "remove: ['广告位招租']"))
-    result = runner.invoke(app, ["lint", str(path)])
+    result = runner.invoke(app, ["lint", "--no-timed", str(path)])
     assert (result.exit_code, result.stdout) == (1, (
         f"{path}:8:7: error failing-example: rule 'ad': remove example was not removed: '广告位招租'\n"
         "1 error, 0 warnings\n"
@@ -160,7 +160,7 @@ def test_lint_corpus_finds_dead_and_over_broad_rules(write, tmp_path: Path) -> N
         "  - {id: every, remove: line, match: '\\S', examples: {remove: [a], keep: [' ']}}\n",
     )
     write("corpus/a.txt", "one\ntwo\n")
-    result = runner.invoke(app, ["lint", str(rules), "--corpus", str(tmp_path / "corpus")])
+    result = runner.invoke(app, ["lint", "--no-timed", str(rules), "--corpus", str(tmp_path / "corpus")])
     assert (result.exit_code, result.stdout) == (0, (
         f"{rules}:2:5: warning dead-rule: rule 'never': never fires on {tmp_path / 'corpus'}\n"
         f"{rules}:3:5: warning over-broad: rule 'every': removes 100% of the lines of {tmp_path / 'corpus'}\n"
