@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -19,8 +20,11 @@ import typer
 from cleaner.engine import DEFAULT_TIMEOUT
 from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
 from cleaner.io import discover, read_text, write_text_atomic
+from cleaner.model import Rule, RuleSet
 from cleaner.pipeline import Pipeline
-from cleaner.report import RunReport
+from cleaner.terminal import ColorMode, patch_typer_metavars, set_colour_mode, stdin_hint, use_colour
+
+patch_typer_metavars()
 
 if TYPE_CHECKING:
     from cleaner.evaluate import DocScore
@@ -30,7 +34,7 @@ app = typer.Typer(
     help="Remove site chrome from scraped text with YAML rule sets, then normalise it with ftfy.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 class Engine(str, Enum):
@@ -43,13 +47,45 @@ MAX_ERRORS_SHOWN = 20
 
 RulesOption = Annotated[
     Optional[list[str]],  # noqa: UP007 - typer needs Optional here on Python 3.10
-    typer.Option("--rules", "-r", help="Built-in rule set name or YAML path; repeat for several. Default: default."),
+    typer.Option("--rules", "-r", metavar="RULES", help="Built-in rule set name or YAML path; repeat for several. Default: default."),  # noqa: E501
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from cleaner import __version__
+
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,  # noqa: E501, FBT002
+    color: Annotated[ColorMode, typer.Option("--color", metavar="WHEN", help="Colour output: auto (a terminal, unless NO_COLOR is set), always or never.")] = ColorMode.auto,  # noqa: E501
+) -> None:
     """Remove site chrome from scraped text with YAML rule sets, then normalise it with ftfy."""
+    set_colour_mode(color)
+
+
+def _at_least_one_job(value: int) -> int:
+    """``--jobs``: a count of workers; 0 (the default) means all cores."""
+    if value < 0:
+        raise typer.BadParameter(f"{value} is not a number of workers (give 1 or more; leave it out for all cores)")
+    return value
+
+
+def _share(value: float) -> float:
+    """A share of documents or lines: a fraction in [0, 1] (``0.05``, not ``5``)."""
+    if not 0 <= value <= 1:
+        raise typer.BadParameter(f"{value:g} is not a share between 0 and 1 (0.05 means 5 %)")
+    return value
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise typer.BadParameter(f"{value} is not a count of 1 or more")
+    return value
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -86,10 +122,10 @@ def _expand(items: list[str]) -> list[Path]:
 
 @app.command()
 def clean(  # noqa: PLR0913 - one option per user-facing knob
-    inputs: Annotated[Optional[list[str]], typer.Argument(help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
+    inputs: Annotated[Optional[list[str]], typer.Argument(metavar="INPUT", help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", callback=_at_least_one_job, show_default=False, help="Worker processes (default: all cores).")] = 0,  # noqa: E501
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL field holding the document id (else the line number).")] = "id",  # noqa: E501
     url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
@@ -107,6 +143,7 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     if engine is Engine.ray:
         _clean_with_ray(inputs or [], rules or [], output, text_field, url_field, ray_address, quiet)
         return
+    from cleaner.progress import ProgressDisplay, run_summary
     from cleaner.runner import RunOptions, run
     from cleaner.streams import is_jsonl
 
@@ -114,6 +151,7 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
         pipeline = Pipeline.from_rules(*(rules or []), timeout=regex_timeout)
         items = inputs or ["-"]
         if items == ["-"]:
+            stdin_hint("text")
             sys.stdout.write(pipeline(sys.stdin.read()))
             return
         paths = _expand(items)
@@ -122,12 +160,16 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
                 raise _fail("several inputs, a directory, a JSONL or parquet file need -o DIR")
             sys.stdout.write(_clean_file(pipeline, paths[0]))
             return
+        if not discover(paths, glob):
+            raise _fail(f"{', '.join(items)}: no documents to clean (an empty directory, or nothing matches --glob)")
         options = RunOptions(
             output=output, jobs=jobs or os.cpu_count() or 1, text_field=text_field, id_field=id_field,
             url_field=url_field, resume=resume, dry_run=dry_run, ledger=ledger, report=report,
         )  # fmt: skip
-        with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        started = time.perf_counter()
+        with ProgressDisplay(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = run(paths, pipeline, options, glob, progress)
+        elapsed = time.perf_counter() - started
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     for failure in result.failed_documents[:MAX_ERRORS_SHOWN]:
@@ -136,7 +178,7 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     if result.failed > MAX_ERRORS_SHOWN:
         typer.echo(f"cleaner: ... and {result.failed - MAX_ERRORS_SHOWN} more failed documents", err=True)
     if not quiet:
-        typer.echo(_summary(result, output, dry_run), err=True)
+        typer.echo(run_summary(result, output, dry_run, elapsed, report, ledger), err=True)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
 
@@ -150,7 +192,7 @@ def _clean_with_ray(
     try:
         from cleaner.integrations import ray as ray_engine
     except ImportError:
-        raise _fail("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
+        raise _fail("--engine ray needs Ray: pip install 'chrome-cleaner[ray]'") from None
     try:
         Pipeline.from_rules(*rules)  # a bad rule file fails here, before a cluster starts
         summary = ray_engine.run(_expand(inputs), output, rules, text_field, url_field, address)
@@ -163,58 +205,6 @@ def _clean_with_ray(
             typer.echo("top rules by removed characters:", err=True)
             for rule, chars in top:
                 typer.echo(f"  {rule:<28} {chars:>10,} chars", err=True)
-
-
-class _progress:  # noqa: N801 - used as a context manager, reads like a function
-    """A rich progress line on a terminal (documents, docs/s, MB/s); nothing otherwise."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __enter__(self) -> Callable[[int, int], None] | None:
-        if not self.enabled:
-            return None
-        import time
-
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            SpinnerColumn(), TextColumn("{task.fields[stats]}"), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
-        )  # fmt: skip
-        self.bar.start()
-        task = self.bar.add_task("clean", stats="starting")
-        started = time.perf_counter()
-
-        def update(documents: int, nbytes: int) -> None:
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            stats = f"{documents:,} docs  {documents / elapsed:,.0f} docs/s  {nbytes / 1e6 / elapsed:,.1f} MB/s"
-            self.bar.update(task, stats=stats)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.enabled:
-            self.bar.stop()
-
-
-def _summary(r: RunReport, output: Path | None, dry_run: bool) -> str:
-    where = f"   see {output / 'errors.jsonl'}" if r.failed and output is not None and not dry_run else ""
-    lines = [
-        f"documents  {r.documents:>12,}" + (f"   ({r.skipped_units} complete outputs skipped)" if r.skipped_units else ""),  # noqa: E501
-        f"failed     {r.failed:>12,}{where}",
-        f"flagged    {r.flagged:>12,}",
-        f"chars in   {r.chars_in:>12,}",
-        f"chars out  {r.chars_out:>12,}",
-    ]
-    top = r.rule_chars.most_common(5)
-    if top:
-        lines.append("top rules by removed characters:")
-        lines += [f"  {rule:<28} {chars:>10,} chars  {r.rule_lines[rule]:>8,} lines" for rule, chars in top]
-    if dry_run:
-        lines.append("dry run: nothing written")
-    return "\n".join(lines)
 
 
 class Half(str, Enum):
@@ -337,39 +327,61 @@ def _rule_files(rules: list[str] | None) -> list[Path]:
 
 
 @app.command("rules")
-def rules_(name: Annotated[Optional[str], typer.Argument(help="A set name or a rule id.")] = None) -> None:  # noqa: UP007
-    """List the built-in rule sets, or print one set's rules or one rule's doc and examples."""
-    from cleaner.loader import builtin_rule_sets, load_builtin
+def rules_(
+    names: Annotated[Optional[list[str]], typer.Argument(metavar="NAME", help="Rule set names or files, or rule ids.", show_default=False)] = None,  # noqa: UP007, E501
+    rules: RulesOption = None,
+) -> None:
+    """List the built-in rule sets, or print a set's rules, or one rule's doc, pattern and examples.
+
+    A NAME is a built-in set, a rule file, or a rule id; ids are looked up in the sets given
+    with -r first, then in the built-in sets.
+    """
+    from cleaner.loader import builtin_rule_sets, load_builtin, load_rules, resolve_rules_path
 
     try:
-        sets = {n: load_builtin(n) for n in builtin_rule_sets()}
+        builtin = {n: load_builtin(n) for n in builtin_rule_sets()}
+        own = [load_rules(r) for r in rules or []]
+        if not names:
+            if own:
+                for rs in own:
+                    _print_set_rules(rs)
+            else:
+                for n, rs in builtin.items():
+                    typer.echo(f"{n:10} {len(rs.rules):3} rules  {rs.description}")
+            return
+        for name in names:
+            if name in builtin:
+                _print_set_rules(builtin[name])
+            elif resolve_rules_path(name).is_file() and name.endswith((".yaml", ".yml")):
+                _print_set_rules(load_rules(name))
+            else:
+                rule = next((r for rs in [*own, *builtin.values()] for r in rs.rules if r.id == name), None)
+                if rule is None:
+                    where = "the given sets or the built-in sets" if own else "the built-in sets (add yours with -r FILE)"
+                    raise _fail(f"no rule set, rule file or rule named '{name}' in {where}")
+                _print_rule(rule)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    if name is None:
-        for n, rs in sets.items():
-            typer.echo(f"{n:10} {len(rs.rules):3} rules  {rs.description}")
-        return
-    if name in sets:
-        for rule in sets[name].rules:
-            typer.echo(f"{rule.id:28} {rule.kind:5}  {rule.location}")
-        return
-    for rs in sets.values():
-        for rule in rs.rules:
-            if rule.id == name and rule.source == rs.path:
-                typer.echo(f"{rule.id} ({rule.kind}, {rule.location})\n\n{rule.doc}\n")
-                if rule.pattern_source:
-                    typer.echo(f"match: {rule.pattern_source}")
-                for text in rule.examples.remove:
-                    typer.echo(f"  removes: {text!r}")
-                for text in rule.examples.keep:
-                    typer.echo(f"  keeps:   {text!r}")
-                return
-    raise _fail(f"no built-in rule set or rule named '{name}'")
+
+
+def _print_set_rules(rule_set: RuleSet) -> None:
+    for rule in rule_set.rules:
+        typer.echo(f"{rule.id:28} {rule.kind:5}  {rule.location}")
+
+
+def _print_rule(rule: Rule) -> None:
+    typer.echo(f"{rule.id} ({rule.kind}, {rule.location})\n\n{rule.doc}\n")
+    if rule.pattern_source:
+        typer.echo(f"match: {rule.pattern_source}")
+    for text in rule.examples.remove:
+        typer.echo(f"  removes: {text!r}")
+    for text in rule.examples.keep:
+        typer.echo(f"  keeps:   {text!r}")
 
 
 @app.command("test")
 def test_(
-    rules: Annotated[Optional[list[str]], typer.Argument(help="Rule sets, files or directories. Default: the built-in sets.")] = None,  # noqa: UP007, E501
+    rules: Annotated[Optional[list[str]], typer.Argument(metavar="RULES", help="Rule sets, files or directories. Default: the built-in sets.", show_default=False)] = None,  # noqa: UP007, E501
     fixtures: Annotated[Optional[Path], typer.Option(help="Also check <name>.txt -> <name>.clean.txt under DIR.")] = None,  # noqa: UP007, E501
     update: Annotated[bool, typer.Option(help="Rewrite the expected .clean.txt files and show what changed.")] = False,
 ) -> None:
@@ -408,7 +420,7 @@ class ExplainFormat(str, Enum):
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="The raw document.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The raw document; '-' reads stdin.")],
     rules: RulesOption = None,
     format: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,  # noqa: A002
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,  # noqa: UP007, E501
@@ -417,22 +429,30 @@ def explain(
     from cleaner.explain import explain_lines, render_html, render_json, render_text
 
     try:
-        text = read_text(file)
+        text = _read_stdin("-") if str(file) == "-" else read_text(file)
         result = _pipeline(rules).clean(text)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     if format is ExplainFormat.json:
         page = render_json(result) + "\n"
     elif format is ExplainFormat.html:
-        page = render_html(explain_lines(text, result), file.name)
+        page = render_html(explain_lines(text, result), file.name if str(file) != "-" else "stdin")
     else:
         page = render_text(explain_lines(text, result))
-        if output is None and sys.stdout.isatty():
+        if output is None and use_colour(sys.stdout):
             page = "".join(_colour(line) for line in page.splitlines(keepends=True))
     if output is None:
         sys.stdout.write(page)
     else:
         write_text_atomic(output, page)
+
+
+def _read_stdin(name: str) -> str:
+    """stdin's bytes, decoded like a file's (BOM, UTF-8, then detection)."""
+    from cleaner.io import decode_bytes
+
+    stdin_hint("a document")
+    return decode_bytes(sys.stdin.buffer.read(), name).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _colour(line: str) -> str:
@@ -445,40 +465,65 @@ def _colour(line: str) -> str:
 
 @app.command()
 def lint(
-    rules: Annotated[Optional[list[str]], typer.Argument(help="Rule sets, files or directories. Default: the built-in sets.")] = None,  # noqa: UP007, E501
-    corpus: Annotated[Optional[Path], typer.Option(help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
-    max_share: Annotated[float, typer.Option(help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
+    rules: Annotated[Optional[list[str]], typer.Argument(metavar="RULES", help="Rule sets, files or directories. Default: the built-in sets.", show_default=False)] = None,  # noqa: UP007, E501
+    corpus: Annotated[Optional[Path], typer.Option(metavar="DIR", help="Also report rules that never fire or fire too often here.")] = None,  # noqa: UP007, E501
+    max_share: Annotated[float, typer.Option(metavar="SHARE", callback=_share, help="With --corpus: warn when a rule removes more than this share of lines.")] = 0.2,  # noqa: E501
+    timed: Annotated[bool, typer.Option("--timed/--no-timed", help="Also time each pattern on adversarial input (warnings only; depends on the machine).")] = True,  # noqa: E501, FBT002
 ) -> None:
-    """Validate rule files: schema, regexes, examples, backtracking, dead and over-broad rules."""
-    from cleaner.lint import lint_files
+    """Check rule files: schema, regexes, their examples, backtracking; with --corpus, dead and over-broad rules.
+
+    One finding per line, `path:line:col: level rule-id: message`, then a summary; exit 1 on any error.
+    """
+    from cleaner.lint import lint_files, summary
 
     if corpus is not None and not corpus.is_dir():
         raise _fail(f"{corpus}: not a directory")
     try:
-        findings = lint_files(_rule_files(rules), corpus, max_share)
+        findings = lint_files(_rule_files(rules), corpus, max_share, timed)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    errors = [f for f in findings if f.severity == "error"]
-    for finding in findings:
-        typer.echo(str(finding), err=True)
-    typer.echo(f"{len(errors)} errors, {len(findings) - len(errors)} warnings")
-    if errors:
+    for finding in findings:  # findings on stdout, like ruff, semgrep and eslint
+        typer.echo(str(finding))
+    typer.echo(summary(findings))
+    if any(f.level == "error" for f in findings):
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+BaselineOption = Annotated[
+    Optional[list[str]],  # noqa: UP007 - typer needs Optional here on Python 3.10
+    typer.Option("--baseline", "-b", metavar="RULES", help="The rule sets in use now, to compare against (default: default)."),  # noqa: E501
+]
+#: Before --baseline, `diff -r OLD --against NEW` and `suggest --against X` used one word for two roles.
+AgainstOption = Annotated[Optional[list[str]], typer.Option("--against", hidden=True)]  # noqa: UP007
+
+
+def _baseline_and_candidate(
+    baseline: list[str] | None, rules: list[str] | None, against: list[str] | None
+) -> tuple[list[str], list[str]]:
+    """(baseline sets, candidate sets); the old spelling ``-r OLD --against NEW`` still works, with a note."""
+    if against:
+        typer.echo("cleaner: --against is deprecated: use --baseline OLD --rules NEW", err=True)
+        return rules or [], against
+    if not rules:
+        raise _fail("give the candidate rule sets with -r/--rules (and the current ones with --baseline)")
+    return baseline or [], rules
 
 
 @app.command()
 def diff(
     corpus: Annotated[Path, typer.Argument(help="A directory of raw documents (or one file).")],
-    rules: RulesOption = None,
-    against: Annotated[list[str], typer.Option("--against", help="The new rule sets to compare with -r.")] = ...,  # type: ignore[assignment]
+    rules: Annotated[Optional[list[str]], typer.Option("--rules", "-r", metavar="RULES", help="The candidate rule sets (name or YAML path; repeat for several).")] = None,  # noqa: UP007, E501
+    baseline: BaselineOption = None,
+    against: AgainstOption = None,
     sample: Annotated[int, typer.Option(help="At most this many documents (first in path order).")] = 1000,
     glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
 ) -> None:
-    """Lines that only the new rules remove (+) or only the old ones removed (-), per document."""
+    """Lines that only the candidate rules remove (+) or only the baseline removed (-), per document."""
     from cleaner.diffing import diff_files, summarise
 
+    old_sets, new_sets = _baseline_and_candidate(baseline, rules, against)
     try:
-        old, new = _pipeline(rules), Pipeline.from_rules(*against)
+        old, new = _pipeline(old_sets), Pipeline.from_rules(*new_sets)
         files = [(unit.source, str(unit.relative)) for unit in discover([corpus], glob)][:sample]
         diffs = diff_files(files, old, new)
     except CleanerError as exc:
@@ -510,10 +555,11 @@ class GroupBy(str, Enum):
 def suggest(
     corpus: Annotated[list[Path], typer.Argument(help="Directories or files of raw documents (txt or JSONL).")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here (default: stdout).")] = None,  # noqa: UP007, E501
-    min_docs: Annotated[int, typer.Option(help="Propose lines found in at least this many documents.")] = 20,
-    min_share: Annotated[float, typer.Option(help="... and in at least this share of the documents.")] = 0.05,
+    min_docs: Annotated[int, typer.Option(metavar="N", callback=_positive, help="Propose lines found in at least this many documents.")] = 20,  # noqa: E501
+    min_share: Annotated[float, typer.Option(metavar="SHARE", callback=_share, help="... and in at least this share of the documents.")] = 0.05,  # noqa: E501
     group_by: Annotated[Optional[GroupBy], typer.Option(help="Propose one site-specific set per url host or top directory.")] = None,  # noqa: UP007, E501
-    against: Annotated[Optional[list[str]], typer.Option(help="Skip lines these rule sets already remove.")] = None,  # noqa: UP007, E501
+    baseline: Annotated[Optional[list[str]], typer.Option("--baseline", "-b", metavar="RULES", help="Skip lines these rule sets already remove, in their own documents.")] = None,  # noqa: UP007, E501
+    against: AgainstOption = None,
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
     url_field: Annotated[str, typer.Option(help="JSONL field holding the url (for --group-by url-host).")] = "url",
 ) -> None:
@@ -521,7 +567,10 @@ def suggest(
     from cleaner.suggest import suggest as mine
 
     try:
-        known = Pipeline.from_rules(*against) if against else None
+        if against:
+            typer.echo("cleaner: --against is deprecated: use --baseline", err=True)
+        baseline = baseline or against
+        known = Pipeline.from_rules(*baseline) if baseline else None
         drafts = mine(corpus, min_docs, min_share, group_by.value if group_by else None, known, text_field, url_field)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,9 @@ class Pipeline:
         normalized = False
         current = text
         rules = plan.rules
+        seen: list[str] = []  # the text each round started from, to map later rounds' removals back
         for round_no in range(1, MAX_ROUNDS + 1):
+            seen.append(current)
             stripped = strip(current, rules, self.timeout, round_no)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
@@ -140,7 +142,7 @@ class Pipeline:
             tidy = tidy_lines(text.split("\n"))
             kept = self.normalizer(tidy)
             return CleanResult(kept, (), True, fraction, kept != tidy, names)
-        return CleanResult(current, tuple(removals), False, fraction, normalized, names)
+        return CleanResult(current, tuple(_onto_input(removals, seen)), False, fraction, normalized, names)
 
     def __call__(self, text: str) -> str:
         """The clean text alone: ``pipeline(text)``."""
@@ -174,6 +176,70 @@ class _Plan:
                     raise RuleError(issue)
         rules = tuple(sorted(merged.values(), key=lambda r: r.id))
         return cls(rules, tuple(r for r in rules if not r.line_local), min(caps) if caps else None)
+
+
+def _onto_input(removals: list[Removal], texts: list[str]) -> list[Removal]:
+    """Removals of every round with line numbers and offsets of the input (``texts[0]``).
+
+    A round after the first works on the previous round's output, so its removals name
+    lines of an intermediate text. Each round's lines are aligned with the previous
+    round's (``difflib`` on whole lines: rules only delete lines or cut spans, ftfy edits
+    a line in place), which maps them onto input lines. A removal whose lines came
+    apart in the input (earlier rounds removed lines between them) becomes one removal
+    per contiguous input stretch, each with ``input[start:end] == text``. Only documents
+    with later-round removals pay for the alignment.
+    """
+    if all(r.round == 1 for r in removals):
+        return removals
+    origins = [list(range(texts[0].count("\n") + 1))]
+    for before, after in zip(texts, texts[1:], strict=False):
+        origins.append(_align(before.split("\n"), after.split("\n"), origins[-1]))
+    source = texts[0].split("\n")
+    starts = _starts(source)
+    mapped: list[Removal] = []
+    for r in removals:
+        if r.round == 1:
+            mapped.append(r)
+            continue
+        current = texts[r.round - 1].split("\n")
+        origin, cur_starts = origins[r.round - 1], _starts(current)
+        rows = [(origin[i], i) for i in range(r.first_line - 1, r.last_line) if origin[i] is not None and current[i].strip()]
+        for run in _contiguous(rows, source):
+            (a, ca), (b, cb) = run[0], run[-1]
+            start = starts[a] + max(r.start - cur_starts[ca], 0)
+            end = starts[b] + min(r.end - cur_starts[cb], len(source[b]))
+            mapped.append(replace(r, first_line=a + 1, last_line=b + 1, start=start, end=end, text=texts[0][start:end]))
+    return mapped
+
+
+def _align(before: list[str], after: list[str], origin: list[int | None]) -> list[int | None]:
+    """For each line of ``after``, the input line it came from (via ``before``'s origins), if known."""
+    import difflib
+
+    out: list[int | None] = [None] * len(after)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # same lines, or edited in place
+            out[j1:j2] = origin[i1:i2]
+    return out
+
+
+def _starts(lines: list[str]) -> list[int]:
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return starts
+
+
+def _contiguous(rows: list[tuple[int, int]], source: list[str]) -> list[list[tuple[int, int]]]:
+    """(input line, current line) pairs split where the input has non-blank lines between them."""
+    runs: list[list[tuple[int, int]]] = []
+    for row in sorted(rows):
+        if runs and all(not source[k].strip() for k in range(runs[-1][-1][0] + 1, row[0])):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
 
 
 def _line_of(text: str, removal: Removal) -> str:

@@ -48,6 +48,22 @@ class RunOptions:
     batch_bytes: int = 1 << 18
 
 
+@dataclass(frozen=True)
+class RunProgress:
+    """Sent to the progress display after every batch: counts so far and the totals known at the start.
+
+    ``bytes_done`` counts input bytes on disk: a plain file advances batch by batch, a
+    compressed one (whose size on disk says nothing of what is read) when it is finished.
+    """
+
+    documents: int
+    failed: int
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+
+
 @dataclass
 class _Batch:
     """A block of one unit: a whole text file, or whole JSONL lines starting at ``first_line``."""
@@ -256,7 +272,7 @@ def _pyarrow_parquet() -> Any:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError("reading .parquet needs pyarrow: pip install 'cleaner[parquet]'") from None
+        raise InputError("reading .parquet needs pyarrow: pip install 'chrome-cleaner[parquet]'") from None
     return pq
 
 
@@ -358,7 +374,7 @@ def run(
     pipeline: Pipeline,
     options: RunOptions,
     pattern: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[RunProgress], None] | None = None,
 ) -> RunReport:
     """Clean every document of ``inputs`` into ``options.output``; report what happened."""
     units = discover(inputs, pattern)
@@ -380,7 +396,9 @@ def run(
 
     ledger = _UnitWriter(options.ledger, None) if options.ledger and not options.dry_run else None
     writer: _UnitWriter | _ParquetUnitWriter | None = None
-    done_bytes = 0
+    sizes = {index: _disk_size(units[index].source) for index in todo}
+    total_bytes = sum(sizes.values())
+    files_done = finished_bytes = partial_bytes = 0
     try:
         for batch, result in _ordered(_batches(units, todo, options), options, pipeline):
             unit = units[batch.unit]
@@ -395,9 +413,13 @@ def run(
                 writer.write(result.output)
             if ledger is not None:
                 ledger.write(result.ledger)
-            done_bytes += result.report.chars_in
+            if batch.last:
+                files_done, finished_bytes, partial_bytes = files_done + 1, finished_bytes + sizes[batch.unit], 0
+            elif compression(unit.source) is None:
+                partial_bytes += len(batch.data)
             if progress is not None:
-                progress(report.documents, done_bytes)
+                done = min(finished_bytes + partial_bytes, total_bytes)
+                progress(RunProgress(report.documents, report.failed, files_done, len(todo), done, total_bytes))
             if batch.last and writer is not None:
                 if result.wrote:
                     writer.commit()
@@ -417,6 +439,13 @@ def run(
     if options.report is not None and not options.dry_run:
         write_text_atomic(options.report, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     return report
+
+
+def _disk_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _read_errors(path: Path) -> list[dict[str, Any]]:

@@ -3,12 +3,22 @@
 Site chrome repeats: the same follow prompt, disclaimer or footer stands in
 thousands of documents of a site, with only numbers and dates changing. Each
 line is reduced to a *template* (dates, times, numbers and URLs become
-placeholders; width and whitespace folded), and templates are counted by the
-number of documents they occur in, not lines. A template above the thresholds
-becomes a draft rule: an anchored, escaped regex that generalises the
-placeholders, a ``within`` zone learned from where it sits, or a ``rest`` rule
-when it heads a list that runs to the end. Templates that sit mostly in the
-middle of long bodies are written as ``# review:`` comments, not rules.
+placeholders, whitespace folded), and templates are counted by the number of
+documents they occur in, not lines. Counting folds character width too, so
+``更多精彩，尽在XX网`` and ``更多精彩,尽在XX网`` count together; the regex is
+built from the lines as they were written (full-width punctuation stays
+full-width, a character class where variants differ), so a draft matches the
+lines it was mined from byte for byte. A template above the thresholds becomes
+a draft rule: an anchored, escaped regex that generalises the placeholders, a
+``within`` zone learned from where it sits, or a ``rest`` rule when it heads a
+list that runs to the end. Templates that sit mostly in the middle of long
+bodies are written as ``# review:`` comments, not rules.
+
+With a baseline (``--baseline default``), each document is cleaned by it first
+and the lines it removes there are not counted: a line is judged in its own
+document, where zones and neighbours decide, not on its own. Rule ids say what
+the line is (``alpha-copyright``, ``beta-posted-on``) from a small lexicon of
+chrome words in several languages, else from the line's own words.
 
 Memory stays bounded: when the table grows past ``max_templates``, templates
 seen in only one document so far are dropped (a lossy count that never drops
@@ -28,7 +38,6 @@ from pathlib import Path
 import regex
 import yaml
 
-from cleaner.engine import strip
 from cleaner.pipeline import Pipeline
 
 # Placeholders, most specific first. Each: (pattern on the folded line, placeholder, regex it becomes).
@@ -41,30 +50,60 @@ _PLACEHOLDERS = [
 _PLACEHOLDER_REGEX = {mark: pattern for _, mark, pattern in _PLACEHOLDERS}
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = regex.compile(r"[。！？.!?]\s*$")
+#: Spellings of one template kept for its regex (another width of the same punctuation).
+MAX_VARIANTS = 4
 
 
 def template(line: str) -> str:
-    """A line with its varying parts replaced by placeholders, width and whitespace folded."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", line)).strip()
+    """A line with its varying parts replaced by placeholders, width and whitespace folded: the counting key."""
+    return raw_template(unicodedata.normalize("NFKC", line))
+
+
+def raw_template(line: str) -> str:
+    """A line with its varying parts replaced by placeholders and whitespace folded; width kept as written."""
+    text = _SPACES.sub(" ", line).strip()
     for pattern, mark, _ in _PLACEHOLDERS:
         text = pattern.sub(mark, text)
     return text
 
 
-def template_regex(tmpl: str) -> str:
-    """An anchored regex for a template: literal parts escaped, placeholders generalised."""
+def template_regex(tmpl: str, *variants: str) -> str:
+    """An anchored regex for a template: literal parts escaped as written, placeholders generalised.
+
+    ``variants`` are other spellings of the same template (another character width):
+    where they differ from ``tmpl`` position by position, the regex takes a class of
+    the characters seen; variants of another length are alternatives.
+
+    >>> print(template_regex(raw_template("更多精彩，尽在XX网"), raw_template("更多精彩,尽在XX网")))
+    ^\\s*更多精彩[，,]尽在XX网\\s*$
+    """
+    others = [v for v in dict.fromkeys(variants) if v != tmpl]
+    same_length = [v for v in others if len(v) == len(tmpl)]
+    if len(same_length) != len(others):
+        bodies = [_template_body(t, []) for t in [tmpl, *others]]
+        return rf"^\s*(?:{'|'.join(dict.fromkeys(bodies))})\s*$"
+    return rf"^\s*{_template_body(tmpl, same_length)}\s*$"
+
+
+def _template_body(tmpl: str, variants: list[str]) -> str:
     parts = []
     for i, ch in enumerate(tmpl):
+        seen = list(dict.fromkeys([ch, *(v[i] for v in variants)]))
         if ch in _PLACEHOLDER_REGEX:
             parts.append(_PLACEHOLDER_REGEX[ch])
         elif ch == " ":
             between_words = 0 < i < len(tmpl) - 1 and tmpl[i - 1].isalnum() and tmpl[i + 1].isalnum()
             parts.append(r"\s+" if between_words else r"\s*")
+        elif len(seen) > 1 and not any(c in _PLACEHOLDER_REGEX or c == " " for c in seen):
+            parts.append("[" + "".join(_class_escape(c) for c in seen) + "]")
         else:
-            parts.append(regex.escape(unicodedata.normalize("NFKC", ch)) if not ch.isalnum() else ch)
+            parts.append(regex.escape(ch) if not ch.isalnum() else ch)
     body = "".join(parts)
-    body = re.sub(r"(?:\\s[*+]){2,}", r"\\s*", body)
-    return rf"^\s*{body}\s*$"
+    return re.sub(r"(?:\\s[*+]){2,}", r"\\s*", body)
+
+
+def _class_escape(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
 
 
 @dataclass
@@ -77,6 +116,8 @@ class _Stats:
     followed: int = 0  # occurrences with 3+ lines after them, in the tail half
     long_body: int = 0  # occurrences in the middle of a document of 20+ lines
     examples: list[str] = field(default_factory=list)
+    #: The template as written (before width folding), by occurrences; a few at most.
+    variants: dict[str, int] = field(default_factory=dict)
     last_doc: int = -1
 
 
@@ -90,10 +131,13 @@ class Candidate:
     examples: list[str]
     within: dict[str, int | float] | None = None
     keep: str | None = None
+    variants: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> str:
-        return template_regex(self.template)
+        if not self.variants:
+            return template_regex(self.template)
+        return template_regex(self.variants[0], *self.variants[1:])
 
 
 @dataclass
@@ -114,17 +158,21 @@ class Miner:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def add(self, text: str, group: str = "") -> None:
+    def add(self, text: str, group: str = "", known: frozenset[int] = frozenset()) -> None:
+        """Count one document's lines; ``known`` are 1-based line numbers a baseline already removes."""
         doc_no = self._group_docs.get(group, 0)
         self._group_docs[group] = doc_no + 1
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        n = len(lines)
-        for index, line in enumerate(lines):
+        numbered = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+        n = len(numbered)
+        for index, (number, line) in enumerate(numbered):
+            if number in known:
+                continue
             self._keep_sample(line)
             key = (group, template(line))
             stats = self._stats.get(key)
             if stats is None:
                 stats = self._stats[key] = _Stats()
+            _count_variant(stats, line)
             if stats.last_doc == doc_no:
                 continue  # documents, not lines
             stats.last_doc = doc_no
@@ -155,14 +203,12 @@ class Miner:
         for key in [k for k, s in self._stats.items() if s.docs <= 1]:
             del self._stats[key]
 
-    def candidates(self, against: Pipeline | None = None) -> list[Candidate]:
+    def candidates(self) -> list[Candidate]:
         found = []
         for (group, tmpl), stats in self._stats.items():
             total = self._group_docs[group]
             share = stats.docs / total if total else 0.0
             if stats.docs < self.min_docs or share < self.min_share or len(tmpl) < 2:
-                continue
-            if against is not None and all(_removed_by(against, ex) for ex in stats.examples):
                 continue
             found.append(self._propose(group, tmpl, stats, share))
         found.sort(key=lambda c: (c.group, c.kind == "review", -c.docs, c.template))
@@ -180,7 +226,8 @@ class Miner:
             within = {"first": stats.max_from_start + 2}
         elif stats.tail * 10 >= stats.docs * 9:
             within = {"last": stats.max_from_end + 2}
-        candidate = Candidate(tmpl, group, kind, stats.docs, share, examples, within)
+        variants = tuple(v for v, _ in sorted(stats.variants.items(), key=lambda kv: (-kv[1], kv[0])))
+        candidate = Candidate(tmpl, group, kind, stats.docs, share, examples, within, variants=variants)
         candidate.keep = self._most_similar_kept(candidate)
         return candidate
 
@@ -197,11 +244,24 @@ class Miner:
         return best
 
 
-def _removed_by(pipeline: Pipeline, line: str) -> bool:
-    return bool(strip(line + "\n", pipeline.rules).removals)
+def _count_variant(stats: _Stats, line: str) -> None:
+    written = raw_template(line)
+    if written in stats.variants or len(stats.variants) < MAX_VARIANTS:
+        stats.variants[written] = stats.variants.get(written, 0) + 1
 
 
-def draft_yaml(candidates: list[Candidate], group: str, totals: int, name: str) -> str:
+def known_lines(baseline: Pipeline, text: str, url: str | None = None, path: str | None = None) -> frozenset[int]:
+    """1-based numbers of the lines ``baseline`` removes whole from this document, judged in the document."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    known: set[int] = set()
+    for r in baseline.clean(text, url=url, path=path).removals:
+        span = range(r.first_line, r.last_line + 1)
+        if r.first_line != r.last_line or (r.first_line <= len(lines) and r.text.strip() == lines[r.first_line - 1].strip()):
+            known.update(span)
+    return frozenset(known)
+
+
+def draft_yaml(candidates: list[Candidate], group: str, totals: int, name: str, prefix: str = "site") -> str:
     """One rule set as YAML text, each rule with a comment: document count, share, example lines."""
     out = [
         f"name: {name}",
@@ -218,7 +278,7 @@ def draft_yaml(candidates: list[Candidate], group: str, totals: int, name: str) 
         if c.kind == "review":
             reviews.append(c)
             continue
-        rule_id = _rule_id(c.template, used)
+        rule_id = _rule_id(c, prefix, used)
         out.append(f"  # {c.docs} documents ({c.share:.0%}); e.g. " + " | ".join(repr(e)[:80] for e in c.examples[:3]))
         out.append(f"  - id: {rule_id}")
         out.append(f"    doc: Repeated in {c.docs} documents ({c.share:.0%}) of the corpus.")
@@ -243,10 +303,40 @@ def _quote(text: str) -> str:
     return yaml.safe_dump(text, allow_unicode=True, default_style="'", width=10_000).strip().removesuffix("\n...")
 
 
-def _rule_id(tmpl: str, used: set[str]) -> str:
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", tmpl).lower())[:4]
-    base = "-".join(words) or "repeated-line"
-    base = f"draft-{base}"[:40].strip("-")
+#: Chrome words in several languages -> the English word a rule id uses for them, first match first.
+_ROLES = [
+    (regex.compile(p, regex.I), word)
+    for p, word in (
+        (r"©|版权|copyright|all rights reserved|著作権", "copyright"),
+        (r"ICP|备案", "icp"),
+        (r"免责|disclaimer|声明", "disclaimer"),
+        (r"来源|出处|转载|source|via\b", "source"),
+        (r"责编|编辑|editor", "editor"),
+        (r"作者|记者|posted\s+(on|by)|written\s+by|\bby\b|author", "byline"),
+        (r"阅读|浏览|views?\b|评论|comments?\b|点赞|likes?\b|コメント", "counter"),
+        (r"关注|follow|フォロー", "follow"),
+        (r"分享|share|tweet|シェア", "share"),
+        (r"广告|advert|sponsored|広告", "ad"),
+        (r"上一篇|下一篇|previous|next|page\s*\S+\s*of|第\s*\S+\s*页", "pager"),
+        (r"推荐|相关|related|more stories|更多|関連", "more"),
+        (r"订阅|subscribe|newsletter", "subscribe"),
+        (r"cookie", "cookie"),
+        (r"登录|注册|log\s?in|sign\s?(in|up)|ログイン", "login"),
+        (r"updated|更新", "updated"),
+        (r"\s[>＞›»/]\s|当前位置|you are here", "breadcrumb"),
+    )
+]
+
+
+def _rule_id(candidate: Candidate, prefix: str, used: set[str]) -> str:
+    """``<site>-<what the line is>``: chrome words first, else the line's own words, else where it sits."""
+    text = unicodedata.normalize("NFKC", candidate.examples[0] if candidate.examples else candidate.template)
+    roles = list(dict.fromkeys(word for pattern, word in _ROLES if pattern.search(text)))[:2]
+    if not roles:
+        roles = re.findall(r"[a-z0-9]+", re.sub(r"[\ue000-\ue003]", " ", template(text)).lower())[:3]
+    if not roles:
+        roles = ["header" if candidate.within and "first" in candidate.within else "footer" if candidate.within else "repeated", "line"]  # noqa: E501
+    base = "-".join([prefix, *roles])[:48].strip("-")
     rule_id, n = base, 2
     while rule_id in used:
         rule_id, n = f"{base}-{n}", n + 1
@@ -269,8 +359,7 @@ def documents(inputs: list[Path], text_field: str = "text", url_field: str = "ur
     import json
 
     from cleaner.errors import InputError
-    from cleaner.io import decode_bytes
-    from cleaner.io import discover
+    from cleaner.io import decode_bytes, discover
     from cleaner.streams import open_read
 
     for unit in discover(inputs):
@@ -301,17 +390,19 @@ def suggest(
     text_field: str = "text",
     url_field: str = "url",
 ) -> dict[str, str]:
-    """Group name -> draft YAML text."""
+    """Group name -> draft YAML text; ``against`` is the baseline whose removals are not proposed again."""
     miner = Miner(min_docs=min_docs, min_share=min_share)
     for relative, text, url in documents(inputs, text_field, url_field):
-        miner.add(text, group_of(group_by, relative, url))
+        known = known_lines(against, text, url, relative) if against is not None else frozenset()
+        miner.add(text, group_of(group_by, relative, url), known)
     by_group: dict[str, list[Candidate]] = {}
-    for candidate in miner.candidates(against):
+    for candidate in miner.candidates():
         by_group.setdefault(candidate.group, []).append(candidate)
     drafts = {}
     for group in sorted(miner._group_docs):
         slug = re.sub(r"[^a-z0-9]+", "-", group.split(":", 1)[-1].lower()).strip("-") or "corpus"
         name = f"draft-{slug}" if group else "draft"
-        drafts[group] = draft_yaml(by_group.get(group, []), group, miner._group_docs[group], name)
+        prefix = slug.removeprefix("www-") if group else "site"
+        drafts[group] = draft_yaml(by_group.get(group, []), group, miner._group_docs[group], name, prefix)
     return drafts
 

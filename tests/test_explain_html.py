@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.explain import rule_colour
+from cleaner.explain import rule_colours
 
 from .conftest import FIXTURES
 
@@ -45,7 +45,43 @@ def test_seed_page_shows_removed_lines_highlighted(tmp_path: Path) -> None:
     assert removed.count("zh-title-echo") == 3
     assert removed.count("zh-byline-timestamp") == 1
     assert removed.count("zh-recommend-tail") == 27  # raw lines 41-67
-    assert f'background: {rule_colour("zh-title-echo")}' in dom
+    assert '<html lang="zh">' in dom
+    colours = rule_colours(["zh-byline-timestamp", "zh-recommend-tail", "zh-title-echo"])
+    assert f'background: {colours["zh-title-echo"]}' in dom
     shot = tmp_path / "shot.png"
     browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,900")
     assert shot.stat().st_size > 10_000
+
+
+#: Appended to the page by the test only: measures the layout the browser produced.
+PROBE = """<script>
+const root = document.documentElement;
+const fits = () => root.scrollWidth <= root.clientWidth;
+document.body.dataset.fits = fits();
+document.getElementById("toggle").click();
+document.body.dataset.fitsHidden = fits();
+const seen = [...document.querySelectorAll("#legend li")].map(li => getComputedStyle(li).backgroundColor);
+document.body.dataset.legendColours = new Set(seen).size;
+document.body.dataset.legendItems = seen.length;
+</script>"""
+
+
+def test_thirty_rules_get_distinct_colours_and_long_lines_wrap(tmp_path: Path) -> None:
+    rules = tmp_path / "thirty.yaml"
+    rules.write_text(
+        "rules:\n" + "".join(f"  - {{id: rule-{i:02}, remove: line, match: '^R{i:02} '}}\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    url = "https://example.com/" + "a" * 3000
+    paragraph = "The storm reached the coast on Monday, and the officials said that the roads were closed. " * 40
+    lines = ["Storm hits coast", url, paragraph] + [f"R{i:02} chrome line {i}" for i in range(30)] + [url]
+    doc = tmp_path / "page.txt"
+    doc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = tmp_path / "explain.html"
+    result = CliRunner().invoke(app, ["explain", str(doc), "-r", str(rules), "-f", "html", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = browse(page, tmp_path, "--dump-dom", "--window-size=1000,800")
+    assert '<html lang="en">' in dom
+    assert 'data-fits="true"' in dom and 'data-fits-hidden="true"' in dom  # no horizontal scrolling, either way
+    assert 'data-legend-items="30"' in dom and 'data-legend-colours="30"' in dom
