@@ -16,8 +16,7 @@ is not forgiven.
 These are the definitions of ``shared/tools/score.py``; figures agree with it.
 
 Per rule, every removed line is attributed to content or chrome: by its
-``labels.tsv`` label when the removal can be traced back to a raw line (all
-of round 1, and later rounds whose text this module can rebuild), else by
+``labels.tsv`` label (removals of every round point into the input), else by
 whether the gold holds more copies of the line than the output and the
 removals before it kept (the same multiset test as the lost lines).
 
@@ -31,13 +30,12 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.engine import tidy_lines
 from cleaner.errors import CleanerError, RuleTimeoutError
 from cleaner.io import read_text
 from cleaner.model import CleanResult, Removal
@@ -176,120 +174,27 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def attribute(
-    raw: str,
-    result: CleanResult,
-    gold: str,
-    labels: list[str] | None = None,
-    normalize: Callable[[str], str] | None = None,
-) -> dict[str, RuleStats]:
+def attribute(raw: str, result: CleanResult, gold: str, labels: list[str] | None = None) -> dict[str, RuleStats]:
     """Per rule, the lines and tokens of content and chrome it removed from one page.
 
-    Round 1's line numbers refer to the raw text, so its removals map to ``labels``
-    directly. For later rounds the text each round worked on is rebuilt (removals
-    applied, blank lines tidied, ``normalize`` run as the pipeline does); a removal
-    whose text does not match the rebuilt text, and every removal after it, falls
-    back to the multiset test on the line's text.
+    Every removal, of any round, points into the input (its line numbers and offsets), so each
+    maps to its raw lines and their labels directly; a removal whose text is not where it says
+    (which would be a bug) falls back to the multiset test on the line's text.
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    raw_lines = _split_lines(text)
+    raw_lines = _split_lines(raw.replace("\r\n", "\n").replace("\r", "\n"))
     judge = _Attributor(raw_lines, labels, gold, result.text)
-    state: list[tuple[int | None, str]] | None = list(enumerate(raw_lines))
-    rounds = max((r.round for r in result.removals), default=0)
-    for round_no in range(1, rounds + 1):
-        removals = [r for r in result.removals if r.round == round_no]
-        placed = _place(state, removals) if state is not None else None
-        if state is None or placed is None:
-            state = None
-            for r in removals:
-                for line in r.text.split("\n"):
-                    judge.line(r.rule_id, line, None)
-            continue
-        dropped: set[int] = set()
-        cuts: dict[int, list[tuple[int, int]]] = {}
-        for r, (first, last, cut) in zip(removals, placed):
-            if cut is not None:
-                origin, line = state[first]
-                judge.span(r.rule_id, r.text, line, origin)
-                cuts.setdefault(first, []).append(cut)
-            else:
-                for origin, line in state[first : last + 1]:
-                    judge.line(r.rule_id, line, origin)
-                dropped.update(range(first, last + 1))
-        if round_no < rounds:
-            state = _advance(state, dropped, cuts, normalize)
-    return judge.stats
-
-
-def _starts(state: Sequence[tuple[int | None, str]]) -> list[int]:
-    starts, offset = [], 0
-    for _, line in state:
-        starts.append(offset)
-        offset += len(line) + 1
-    return starts
-
-
-def _place(
-    state: list[tuple[int | None, str]], removals: list[Removal]
-) -> list[tuple[int, int, tuple[int, int] | None]] | None:
-    """Each removal's lines in ``state`` (0-based first, last) and, for a cut, its columns.
-
-    None when a removal does not fit the text there: the rebuilt text has drifted.
-    """
-    starts = _starts(state)
-    placed: list[tuple[int, int, tuple[int, int] | None]] = []
-    for r in removals:
+    for r in result.removals:
         first, last = r.first_line - 1, r.last_line - 1
-        if not 0 <= first <= last < len(state):
-            return None
-        whole = r.start == starts[first] and r.end == starts[last] + len(state[last][1])
-        if whole and r.text.split("\n") == [line for _, line in state[first : last + 1]]:
-            placed.append((first, last, None))
-        elif first == last and state[first][1][r.start - starts[first] : r.end - starts[first]] == r.text:
-            placed.append((first, last, (r.start - starts[first], r.end - starts[first])))
+        pieces = r.text.split("\n")
+        if 0 <= first <= last < len(raw_lines) and pieces == raw_lines[first : last + 1]:
+            for origin in range(first, last + 1):
+                judge.line(r.rule_id, raw_lines[origin], origin)
+        elif 0 <= first == last < len(raw_lines) and r.text in raw_lines[first]:
+            judge.span(r.rule_id, r.text, raw_lines[first], first)
         else:
-            return None
-    return placed
-
-
-def _advance(
-    state: list[tuple[int | None, str]],
-    dropped: Iterable[int],
-    cuts: dict[int, list[tuple[int, int]]],
-    normalize: Callable[[str], str] | None,
-) -> list[tuple[int | None, str]] | None:
-    """The next round's lines, each with its raw origin; None when normalising moved lines."""
-    gone = set(dropped)
-    kept: list[tuple[int | None, str]] = []
-    for i, (origin, line) in enumerate(state):
-        if i in gone:
-            continue
-        if i in cuts:
-            pieces, cursor = [], 0
-            for start, end in sorted(cuts[i]):
-                pieces.append(line[cursor:start])
-                cursor = max(cursor, end)
-            pieces.append(line[cursor:])
-            line = "".join(pieces)
-            if not line.strip():
-                continue
-        kept.append((origin, line))
-    tidy: list[tuple[int | None, str]] = []
-    blank_pending = False
-    for origin, line in kept:
-        if not line.strip():
-            blank_pending = bool(tidy)
-            continue
-        if blank_pending:
-            tidy.append((None, ""))
-            blank_pending = False
-        tidy.append((origin, line))
-    text = tidy_lines(line for _, line in kept)
-    fixed = normalize(text) if normalize is not None else text
-    lines = _split_lines(fixed) if fixed else []
-    if len(lines) != len(tidy):
-        return None
-    return [(origin, line) for (origin, _), line in zip(tidy, lines)]
+            for line in pieces:
+                judge.line(r.rule_id, line, None)
+    return judge.stats
 
 
 # -- per document -----------------------------------------------------------------------------
@@ -386,7 +291,7 @@ def score_document(
                 if missing[line.strip()] > 0:
                     missing[line.strip()] -= 1
                     score.lost_lines.append((removal.rule_id, line.strip()))
-    score.rules = attribute(raw, result, gold, labels, pipeline.normalizer)
+    score.rules = attribute(raw, result, gold, labels)
     return score
 
 
