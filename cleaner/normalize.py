@@ -91,8 +91,9 @@ class _Alternative(NamedTuple):
     """One way the gate can fire: an anchor character, then context around it (regex source)."""
 
     anchor: frozenset[int]
-    behind: str  # must match just before the anchor ("" for none)
-    ahead: str  # must match just after it ("" for none)
+    behind: str  # fixed-width; must match just before the anchor ("" for none)
+    next: str  # one character class or literal the character after the anchor must match ("" for none)
+    ahead: str  # must match after that ("" for none)
 
 
 def _class_chars(items: Any, c: Any) -> set[int] | None:
@@ -222,10 +223,12 @@ def _branch_alternative(items: list[Any], c: Any, index: int, anchor: frozenset[
     start = index
     while start > 0 and _width(*items[start - 1], c) is not None:
         start -= 1
-    behind, ahead = _source(items[start:index], c), _source(items[index + 1 :], c)
-    if behind is None or ahead is None:
+    rest = items[index + 1 :]
+    following = rest[:1] if rest and rest[0][0] in (c.LITERAL, c.IN) else []
+    behind, after, ahead = (_source(part, c) for part in (items[start:index], following, rest[len(following) :]))
+    if behind is None or after is None or ahead is None:
         return None
-    return _Alternative(anchor, behind, ahead)
+    return _Alternative(anchor, behind, after, ahead)
 
 
 def _pattern_alternatives(pattern: re.Pattern[str]) -> list[_Alternative] | None:
@@ -286,27 +289,36 @@ def _char_class(codepoints: Iterable[int]) -> str:
 def _gate_source(unconditional: set[int], alternatives: Iterable[_Alternative]) -> str:
     """``[F](?:...)``: any unconditional character, or an anchor whose context also matches.
 
-    The anchor is consumed first so that ``re`` can skip every character outside ``F``
-    in C; each alternative then looks back over the anchor (and what must precede it) and
-    ahead at what must follow. Alternatives sharing an anchor set share one quick test.
+    The anchor is consumed first so that ``re`` skips every character outside ``F`` in C
+    (its character-set prefix scan). Clean text still stops at some anchors (“ and ” in
+    Chinese, « and » in French), so what follows is shaped for a quick "no": where a branch
+    needs a given character after the anchor, its alternative starts by consuming that
+    character, which ``re`` tests in a tight loop before entering the alternative; only then
+    does a lookbehind check the anchor itself and what precedes it. The other alternatives
+    sit behind one shared lookbehind test of their anchors.
     """
     unconditional = set(unconditional)
-    by_anchor: dict[frozenset[int], list[str]] = {}
+    consuming, looking = [], []
+    looking_anchors: set[int] = set()
     for alt in alternatives:
-        if not alt.behind and not alt.ahead:
+        if not (alt.behind or alt.next or alt.ahead):
             unconditional |= alt.anchor
             continue
-        context = (f"(?<={alt.behind}[\\s\\S])" if alt.behind else "") + (f"(?={alt.ahead})" if alt.ahead else "")
-        by_anchor.setdefault(alt.anchor, []).append(context)
-    anchors = unconditional.union(*by_anchor)
+        ahead = f"(?={alt.ahead})" if alt.ahead else ""
+        if alt.next:
+            consuming.append(f"{alt.next}{ahead}(?<={alt.behind}{_char_class(alt.anchor)}[\\s\\S])")
+        else:
+            looking.append(f"(?<={alt.behind}{_char_class(alt.anchor)}){ahead}")
+            looking_anchors |= alt.anchor
+    anchors = unconditional | looking_anchors
+    if unconditional:
+        looking.insert(0, f"(?<={_char_class(unconditional)})")
+    branches = list(consuming)
+    if looking:
+        branches.append(f"(?<={_char_class(anchors)})(?:" + "|".join(looking) + ")")
+    anchors.update(*(alt.anchor for alt in alternatives))
     if not anchors:
         return "(?!)"
-    branches = [f"(?<={_char_class(unconditional)})"] if unconditional else []
-    for anchor, contexts in by_anchor.items():
-        if anchor <= unconditional:
-            continue
-        inner = contexts[0] if len(contexts) == 1 else "(?:" + "|".join(contexts) + ")"
-        branches.append(f"(?<={_char_class(anchor)}){inner}")
     return _char_class(anchors) + "(?:" + "|".join(branches) + ")"
 
 
