@@ -64,7 +64,8 @@ def devset_groups(root: Path) -> dict[str, list[str]]:
     for path in sorted(root.glob("*/raw.txt")):
         group = GROUPS.get(path.parent.name.split("-")[0], "other")
         groups.setdefault(group, []).append(path.read_text(encoding="utf-8"))
-    return dict(sorted(groups.items(), key=lambda item: list(GROUPS.values()).index(item[0]) if item[0] in GROUPS.values() else 99))
+    order = list(dict.fromkeys(GROUPS.values()))
+    return dict(sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
 
 
 def interleaved(pages: list[str], config: TextFixerConfig, megabytes: float) -> tuple[float, float, int, int]:
