@@ -23,7 +23,7 @@ ftfy itself. The proof follows ftfy's own code (pinned to 6.3.x in pyproject.tom
 The gate is one stdlib ``re`` pattern ``[F](?:alt|alt|...)``: ``F`` is a set of *anchor*
 characters, so ``re`` skips everything else with its fast character-set loop, and each
 alternative re-checks the context around the anchor with a lookbehind and a lookahead.
-``_gate_alternatives`` derives the alternatives at run time from the parse trees of
+``_pattern_alternatives`` derives the alternatives at run time from the parse trees of
 ftfy's own ``BADNESS_RE`` and ``HTML_ENTITY_RE``: for each branch it picks the element
 whose characters are rarest in clean text as the anchor ("€" in "ā€", "²µ¹¼½¾" in
 "à[²µ¹¼½¾]", never "à") and keeps the rest of the branch as context. Every match of
