@@ -24,6 +24,7 @@ import regex
 
 from cleaner.errors import RuleTimeoutError
 from cleaner.model import Removal, Rule, RunShape
+from cleaner.prefilter import TextLiterals
 
 #: Default time budget for one regex call; a pattern that needs longer is treated as broken.
 DEFAULT_TIMEOUT = 2.0
@@ -97,7 +98,7 @@ class _Lines:
     """A text split into lines, with the offsets and zones rules need."""
 
     __slots__ = (
-        "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_folded", "_headline", "_by_length",
+        "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body",
     )  # fmt: skip
 
@@ -115,7 +116,7 @@ class _Lines:
         self.non_empty = [i for i, s in enumerate(self._stripped) if s]
         #: Characters in lines too long to be chrome; when they dominate, short-line rules skip them.
         self.long_chars = sum(len(line) for line in self.lines if len(line) > _LONG_LINE)
-        self._folded: str | None = None
+        self._literals = TextLiterals(text)  # which rule literals the text holds: one scan, on first use
         self._headline: list[int] | None = None
         self._by_length: tuple[list[int], list[int]] | None = None
         self._first_prose: int | None = -1
@@ -171,13 +172,7 @@ class _Lines:
 
     def holds_any(self, literals: tuple[str, ...], folded: bool) -> bool:
         """Whether one of ``literals`` is in the text (casefolded ones in the casefolded text); True for none."""
-        if not literals:
-            return True
-        if folded:
-            if self._folded is None:
-                self._folded = self.text.casefold()
-            return any(literal in self._folded for literal in literals)
-        return any(literal in self.text for literal in literals)
+        return self._literals.holds_any(literals, folded)
 
     def headline_copies(self) -> list[int]:
         """Lines repeating the headline (computed once per text, shared by every rule)."""

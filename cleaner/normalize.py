@@ -1,25 +1,36 @@
 """The ftfy step: fix mojibake and broken text, byte for byte as ``ftfy.fix_text`` would, only faster.
 
 Almost all scraped text needs no fix, yet ftfy inspects every line. Here one
-precompiled character-class scan proves a whole document (or a line) cannot
-be changed by any enabled fixer, and only the lines that might change are
-handed to ftfy itself. The proof follows ftfy's own code (pinned to 6.3.x in
-pyproject.toml):
+precompiled scan (the *gate*) proves a whole document, or a line, cannot be
+changed by any enabled fixer, and only the lines the gate stops at are handed to
+ftfy itself. The proof follows ftfy's own code (pinned to 6.3.x in pyproject.toml):
 
-- ``fix_and_explain`` runs each enabled fixer until nothing changes. Each fixer
-  acts only on characters from a known table: ``&`` for HTML entities, ESC for
-  terminal escapes, ``\\r``/U+2028/U+2029/U+0085 for line breaks, surrogates,
-  ``LIGATURES``, ``WIDTH_MAP``, the quote classes, ``CONTROL_CHARS``, C1 controls.
-- ``fix_encoding`` returns its input unless ``badness.is_bad`` fires. Every
-  alternative of ftfy's ``BADNESS_RE`` has a mandatory element drawn from rare
-  mojibake characters (accented Latin, box drawing, currency, C1, ...); the
-  curly quotes, ``…`` and ``—`` that clean CJK text is full of only ever appear
-  next to such a character. ``_badness_triggers`` reads ftfy's compiled regex and
-  collects those mandatory elements, so the proof stays in step with ftfy.
+- ``fix_and_explain`` runs HTML unescaping, ``fix_encoding``, each enabled fixer and
+  Unicode normalisation, in rounds until nothing changes.
+- ``unescape_html`` only rewrites matches of ``chardata.HTML_ENTITY_RE``
+  (``&name;``, ``&#123;``), not any ``&``.
+- ``fix_encoding`` returns its input unchanged unless ``badness.is_bad`` fires, i.e.
+  unless ``badness.BADNESS_RE`` matches (``_fix_encoding_one_step_and_explain``
+  returns at once otherwise, and its caller stops when a step changes nothing).
+  ``BADNESS_RE`` matches specific *sequences*: a lead character followed by a
+  continuation character that mojibake produces ("Ã©", "â€", "Ð¿"), not any single
+  accented letter. So "été", "Grüße" and "São Paulo" cannot trip it.
+- The other fixers each act only on characters from a known table: ESC, ``\\r`` and
+  U+2028/U+2029/U+0085, surrogates, ``LIGATURES``, ``WIDTH_MAP``, the quote classes,
+  ``CONTROL_CHARS``, C1 controls.
 - Unicode normalisation is checked with ``unicodedata.is_normalized``.
 
-A line with none of the trigger characters (and already normalised) is
-returned unchanged; ftfy would return it unchanged too.
+The gate is one stdlib ``re`` pattern ``[F](?:alt|alt|...)``: ``F`` is a set of *anchor*
+characters, so ``re`` skips everything else with its fast character-set loop, and each
+alternative re-checks the context around the anchor with a lookbehind and a lookahead.
+``_pattern_alternatives`` derives the alternatives at run time from the parse trees of
+ftfy's own ``BADNESS_RE`` and ``HTML_ENTITY_RE``: for each branch it picks the element
+whose characters are rarest in clean text as the anchor ("€" in "ā€", "²µ¹¼½¾" in
+"à[²µ¹¼½¾]", never "à") and keeps the rest of the branch as context. Every match of
+the branch is then also a match of the gate (context that cannot be expressed in a
+fixed-width lookbehind, or an anchor like ``^``, is dropped, which only widens the
+gate), so where the gate finds nothing, ftfy changes nothing. The differential
+tests check this against ftfy on the dev set pages and on fuzzed mojibake.
 
 ``DEFAULT_NORMALIZE`` is what a rule set gets when it says nothing: ftfy's
 encoding fixes stay on, while the fixes tuned for English are off, because
@@ -37,7 +48,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import ftfy
 from ftfy import TextFixerConfig, badness, chardata, fixes
@@ -62,7 +73,27 @@ _FIXER_TRIGGERS: dict[str, Iterable[int]] = {
     "remove_terminal_escapes": [0x1B],
     "remove_control_chars": chardata.CONTROL_CHARS.keys(),
 }
-_HTML_TRIGGER = ord("&")
+
+#: Fixers that are plain per-character translations and cannot feed mojibake detection:
+#: applied directly (ftfy's own functions, in ftfy's order) when nothing heavier is triggered.
+_LIGHT_FIXERS = (
+    "fix_latin_ligatures",
+    "fix_character_width",
+    "uncurl_quotes",
+    "fix_line_breaks",
+    "fix_surrogates",
+    "remove_terminal_escapes",
+    "remove_control_chars",
+)
+
+
+class _Alternative(NamedTuple):
+    """One way the gate can fire: an anchor character, then context around it (regex source)."""
+
+    anchor: frozenset[int]
+    behind: str  # fixed-width; must match just before the anchor ("" for none)
+    next: str  # one character class or literal the character after the anchor must match ("" for none)
+    ahead: str  # must match after that ("" for none)
 
 
 def _class_chars(items: Any, c: Any) -> set[int] | None:
@@ -78,43 +109,167 @@ def _class_chars(items: Any, c: Any) -> set[int] | None:
     return chars
 
 
-def _mandatory_sets(items: Any, c: Any) -> list[set[int]]:
-    """Character sets of the elements every match of this sequence must contain one character of."""
-    sets: list[set[int]] = []
+_CATEGORY_SOURCE = {
+    "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
+}  # fmt: skip
+
+
+def _source(items: Any, c: Any) -> str | None:
+    """Regex source for a parsed sequence, with anchors (``^``, ``$``, ``\\b``) dropped.
+
+    Dropping a zero-width assertion can only make the pattern match more, which is the
+    safe direction for a gate. None for anything this small writer does not know.
+    """
+    out = []
     for op, arg in items:
         if op is c.LITERAL:
-            sets.append({arg})
+            out.append(re.escape(chr(arg)))
+        elif op is c.NOT_LITERAL:
+            out.append("[^" + re.escape(chr(arg)) + "]")
+        elif op is c.ANY:
+            out.append(".")
+        elif op is c.AT:
+            continue
         elif op is c.IN:
-            chars = _class_chars(arg, c)
-            if chars is not None:
-                sets.append(chars)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-            sets.extend(_mandatory_sets(arg[2], c))
+            parts = []
+            for iop, iarg in arg:
+                if iop is c.NEGATE:
+                    parts.append("^")
+                elif iop is c.LITERAL:
+                    parts.append(re.escape(chr(iarg)))
+                elif iop is c.RANGE:
+                    parts.append(re.escape(chr(iarg[0])) + "-" + re.escape(chr(iarg[1])))
+                elif iop is c.CATEGORY and str(iarg) in _CATEGORY_SOURCE:
+                    parts.append(_CATEGORY_SOURCE[str(iarg)])
+                else:
+                    return None
+            out.append("[" + "".join(parts) + "]")
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            lo, hi, sub = arg
+            inner = _source(sub, c)
+            if inner is None:
+                return None
+            out.append(f"(?:{inner}){{{lo},{'' if hi is c.MAXREPEAT else hi}}}")
         elif op is c.SUBPATTERN:
-            sets.extend(_mandatory_sets(arg[-1], c))
-    return sets
+            inner = _source(arg[-1], c) if not (arg[1] or arg[2]) else None  # no scoped flags (?s:...)
+            if inner is None:
+                return None
+            out.append(f"(?:{inner})")
+        elif op is c.BRANCH:
+            branches = [_source(b, c) for b in arg[1]]
+            if any(b is None for b in branches):
+                return None
+            out.append("(?:" + "|".join(branches) + ")")  # type: ignore[arg-type]
+        else:
+            return None
+    return "".join(out)
+
+
+def _width(op: Any, arg: Any, c: Any) -> int | None:
+    """How many characters an element always matches; None when that varies."""
+    if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN):
+        return 1
+    if op is c.AT:
+        return 0
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] == arg[1]:
+        inner = [_width(o, a, c) for o, a in arg[2]]
+        return None if None in inner else arg[0] * sum(inner)  # type: ignore[arg-type]
+    return None
+
+
+def _rarity_cost(chars: set[int]) -> int:
+    """How often characters like these turn up in clean text (a rough score: lower is rarer).
+
+    Uses ftfy's own character categories: ASCII is everywhere; accented Latin, Greek and
+    Cyrillic letters are common, lower case more than upper case; punctuation that ftfy
+    calls common, opening or closing (no-break space, “”, «», „, –, …) is frequent; the
+    rest (C1 controls, currency, numeric and legal signs, box drawing, ``bad``) is rare.
+    """
+    return sum(1000 if cp < 0x80 else _category_costs().get(chr(cp), 1) for cp in chars)
 
 
 @functools.lru_cache(maxsize=1)
-def _badness_triggers() -> frozenset[int] | None:
-    """Characters without which ``badness.is_bad`` cannot match; None if the proof does not go through.
+def _category_costs() -> dict[str, int]:
+    """Rarity cost of each character in the ftfy categories that ordinary text uses."""
+    costs = {"lower_accented": 100, "lower_common": 100, "kaomoji": 100, "upper_accented": 30,
+             "upper_common": 30, "common": 10, "start_punctuation": 10, "end_punctuation": 10}  # fmt: skip
+    every = "".join(map(chr, range(0x80, 0x3000)))
+    found: dict[str, int] = {}
+    for name, cost in costs.items():
+        for ch in re.findall(f"[{badness.MOJIBAKE_CATEGORIES[name]}]", every):
+            if name == "kaomoji":  # ö, ü, ò ... and the degree sign
+                cost = 100 if ch.islower() else 30 if ch.isalpha() else 10
+            found[ch] = max(found.get(ch, 0), cost)
+    return found
 
-    For each alternative of ``BADNESS_RE`` one mandatory element is chosen, preferring the
-    element whose characters are rarest in clean text (no ASCII, no common punctuation).
+
+def _anchor_candidates(items: list[Any], c: Any) -> list[tuple[int, int, frozenset[int]]]:
+    """(rarity cost, position, characters) of each single-character element a match must contain."""
+    candidates = []
+    for index, (op, arg) in enumerate(items):
+        chars = {arg} if op is c.LITERAL else _class_chars(arg, c) if op is c.IN else None
+        if chars:
+            candidates.append((_rarity_cost(chars), index, frozenset(chars)))
+    return candidates
+
+
+def _branch_alternative(items: list[Any], c: Any, index: int, anchor: frozenset[int]) -> _Alternative | None:
+    """The branch as an anchor (its element at ``index``) plus context; None if not expressible.
+
+    Before the anchor only the longest fixed-width run of elements can be checked (Python
+    lookbehinds are fixed-width); anything earlier is dropped, which only widens the gate.
     """
+    start = index
+    while start > 0 and _width(*items[start - 1], c) is not None:
+        start -= 1
+    rest = items[index + 1 :]
+    following = rest[:1] if rest and rest[0][0] in (c.LITERAL, c.IN) else []
+    behind, after, ahead = (_source(part, c) for part in (items[start:index], following, rest[len(following) :]))
+    if behind is None or after is None or ahead is None:
+        return None
+    return _Alternative(anchor, behind, after, ahead)
+
+
+def _pattern_alternatives(pattern: re.Pattern[str]) -> list[_Alternative] | None:
+    """Alternatives that together match wherever ``pattern`` matches; None if that cannot be shown.
+
+    Each branch is anchored on its rarest element; between equally rare ones, on one that
+    another branch already anchors on, so the gate stops at as few characters as possible.
+    """
+    if pattern.flags & ~(re.UNICODE | re.VERBOSE):
+        return None  # IGNORECASE, DOTALL, MULTILINE would change what the written-out source means
     parser, c = parser_and_constants()
-    tree = parser.parse(badness.BADNESS_RE.pattern, badness.BADNESS_RE.flags)
-    branches = tree.data[0][1][1] if len(tree.data) == 1 and tree.data[0][0] is c.BRANCH else [tree]
-    common = {ord(ch) for key in ("common", "start_punctuation", "end_punctuation")
-              for ch in badness.MOJIBAKE_CATEGORIES[key]}  # fmt: skip
-    triggers: set[int] = set()
-    for branch in branches:
-        candidates = _mandatory_sets(branch.data if hasattr(branch, "data") else branch, c)
-        if not candidates:
+    tree = parser.parse(pattern.pattern, pattern.flags)
+    items = list(tree)
+    branches = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
+    candidates = [_anchor_candidates(branch, c) for branch in branches]
+    if not all(candidates):
+        return None
+    first_choice = [min(found)[2] for found in candidates]
+    alternatives = []
+    for n, (branch, found) in enumerate(zip(branches, candidates)):
+        elsewhere = frozenset().union(*first_choice[:n], *first_choice[n + 1 :])
+        _, index, anchor = min(found, key=lambda t: (t[0], not t[2] <= elsewhere, t[1]))
+        alternative = _branch_alternative(branch, c, index, anchor)
+        if alternative is None:
             return None
-        best = min(candidates, key=lambda s: (sum(1 for ch in s if ch < 0x80 or ch in common), len(s)))
-        triggers.update(best)
-    return frozenset(triggers)
+        alternatives.append(alternative)
+    return alternatives
+
+
+@functools.lru_cache(maxsize=1)
+def _badness_alternatives() -> tuple[_Alternative, ...] | None:
+    """The gate for ``badness.is_bad``, read from ftfy's own ``BADNESS_RE``; None if the proof fails."""
+    found = _pattern_alternatives(badness.BADNESS_RE)
+    return tuple(found) if found is not None else None
+
+
+@functools.lru_cache(maxsize=1)
+def _html_alternatives() -> tuple[_Alternative, ...] | None:
+    """The gate for ``fixes.unescape_html``, read from ftfy's ``HTML_ENTITY_RE``."""
+    found = _pattern_alternatives(chardata.HTML_ENTITY_RE)
+    return tuple(found) if found is not None else None
 
 
 def _char_class(codepoints: Iterable[int]) -> str:
@@ -131,36 +286,65 @@ def _char_class(codepoints: Iterable[int]) -> str:
     return "[" + "".join(parts) + "]" if parts else "(?!)"
 
 
-#: Fixers that are plain per-character translations and cannot feed mojibake detection:
-#: applied directly (ftfy's own functions, in ftfy's order) when nothing heavier is triggered.
-_LIGHT_FIXERS = (
-    "fix_latin_ligatures",
-    "fix_character_width",
-    "uncurl_quotes",
-    "fix_line_breaks",
-    "fix_surrogates",
-    "remove_terminal_escapes",
-    "remove_control_chars",
-)
+def _gate_source(unconditional: set[int], alternatives: Iterable[_Alternative]) -> str:
+    """``[F](?:...)``: any unconditional character, or an anchor whose context also matches.
+
+    The anchor is consumed first so that ``re`` skips every character outside ``F`` in C
+    (its character-set prefix scan). Clean text still stops at some anchors (“ and ” in
+    Chinese, « and » in French), so what follows is shaped for a quick "no": where a branch
+    needs a given character after the anchor, its alternative starts by consuming that
+    character, which ``re`` tests in a tight loop before entering the alternative; only then
+    does a lookbehind check the anchor itself and what precedes it. The other alternatives
+    sit behind one shared lookbehind test of their anchors.
+    """
+    unconditional = set(unconditional)
+    consuming, looking = [], []
+    looking_anchors: set[int] = set()
+    for alt in alternatives:
+        if not (alt.behind or alt.next or alt.ahead):
+            unconditional |= alt.anchor
+            continue
+        ahead = f"(?={alt.ahead})" if alt.ahead else ""
+        if alt.next:
+            consuming.append(f"{alt.next}{ahead}(?<={alt.behind}{_char_class(alt.anchor)}[\\s\\S])")
+        else:
+            looking.append(f"(?<={alt.behind}{_char_class(alt.anchor)}){ahead}")
+            looking_anchors |= alt.anchor
+    anchors = unconditional | looking_anchors
+    if unconditional:
+        looking.insert(0, f"(?<={_char_class(unconditional)})")
+    branches = list(consuming)
+    if looking:
+        branches.append(f"(?<={_char_class(anchors)})(?:" + "|".join(looking) + ")")
+    anchors.update(*(alt.anchor for alt in alternatives))
+    if not anchors:
+        return "(?!)"
+    return _char_class(anchors) + "(?:" + "|".join(branches) + ")"
 
 
 @functools.lru_cache(maxsize=64)
-def _trigger_pattern(config: TextFixerConfig, html: bool, heavy_only: bool = False) -> re.Pattern[str]:
-    """One character class: every character some enabled fixer could act on.
+def _gate(config: TextFixerConfig, html: bool, heavy_only: bool = False) -> re.Pattern[str]:
+    """Where any enabled fixer could change the text; no match proves ftfy returns it unchanged.
 
     ``heavy_only`` leaves out the light fixers' characters: what remains needs ftfy itself
-    (HTML entities, mojibake, C1 controls). Stdlib ``re`` scans a class ~30x faster than ``regex``.
+    (HTML entities, mojibake, C1 controls).
     """
-    points: set[int] = set()
+    unconditional: set[int] = set()
     for name, chars in _FIXER_TRIGGERS.items():
         if getattr(config, name) and not (heavy_only and name in _LIGHT_FIXERS):
-            points.update(chars)
-    if html:
-        points.add(_HTML_TRIGGER)
-    if config.fix_encoding:
-        bad = _badness_triggers()
-        points.update(bad if bad is not None else range(0x80, 0x110000))
-    return re.compile(_char_class(points))
+            unconditional.update(chars)
+    alternatives: list[_Alternative] = []
+    for wanted, derived, fallback in (
+        (html, _html_alternatives, range(ord("&"), ord("&") + 1)),
+        (config.fix_encoding, _badness_alternatives, range(0x80, 0x110000)),
+    ):
+        if wanted:
+            found = derived()
+            if found is None:  # a future ftfy the proof cannot read: stop at every candidate
+                unconditional.update(fallback)
+            else:
+                alternatives.extend(found)
+    return re.compile(_gate_source(unconditional, alternatives))
 
 
 def _light_fix(segment: str, config: TextFixerConfig) -> str:
@@ -176,8 +360,8 @@ def _light_fix(segment: str, config: TextFixerConfig) -> str:
 def fix_text(text: str, config: TextFixerConfig | None = None, **kwargs: Any) -> str:
     """Exactly ``ftfy.fix_text(text, config, **kwargs)``, skipping the lines no fixer could change.
 
-    >>> fix_text("点个“关注” &amp; Ã©tÃ©", uncurl_quotes=False)
-    '点个“关注” & été'
+    >>> fix_text("点个“关注” &amp; Ã©tÃ© für São Paulo", uncurl_quotes=False)
+    '点个“关注” & été für São Paulo'
     """
     if config is None:
         config = TextFixerConfig(explain=False)
@@ -187,9 +371,43 @@ def fix_text(text: str, config: TextFixerConfig | None = None, **kwargs: Any) ->
         return ftfy.fix_text(text, config)  # ftfy raises its own friendly error
     html = config.unescape_html is not False
     form = config.normalization
-    if not _trigger_pattern(config, html).search(text) and (form is None or unicodedata.is_normalized(form, text)):
+    found = _gate(config, html).search(text)
+    normalized = form is None or unicodedata.is_normalized(form, text)
+    if found is None and normalized:
         return text
+    if normalized and len(text) <= config.max_decode_length:
+        return _fix_lines_at(text, config, found)
     return _fix_segments(text, config)
+
+
+def _fix_lines_at(text: str, config: TextFixerConfig, found: re.Match[str] | None) -> str:
+    """ftfy.fix_text's result, visiting only the lines where the gate stops.
+
+    Valid when every segment ftfy would cut is a whole line (the text is no longer than
+    ``max_decode_length``) and the text is normalised: lines split at ``\\n``, a starter
+    that never composes, are then normalised too. A gate match on the whole text is at
+    or before the first gate match inside any single line, so searching on from the end
+    of each visited line reaches every line that might change. ftfy's HTML switch is
+    sticky: with ``unescape_html="auto"`` it turns off at the first line holding ``<``
+    and stays off.
+    """
+    first_tag = text.find("<") if config.unescape_html == "auto" else -1
+    gate = _gate(config, config.unescape_html is not False)
+    out, done = [], 0
+    while found is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start()) + 1 or len(text)
+        line_config = config._replace(unescape_html=False) if 0 <= first_tag < end else config
+        html = line_config.unescape_html is not False
+        line_gate = _gate(line_config, html)
+        segment = text[start:end]
+        if line_gate.search(segment):
+            out.append(text[done:start])
+            out.append(_fix_segment(segment, line_config, html, line_gate))
+            done = end
+        found = gate.search(text, end)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _fix_segments(text: str, config: TextFixerConfig) -> str:
@@ -208,25 +426,25 @@ def _fix_segments(text: str, config: TextFixerConfig) -> str:
         if config.unescape_html == "auto" and "<" in segment:
             config = config._replace(unescape_html=False)  # sticky, as in ftfy
         html = config.unescape_html is not False
-        triggers = _trigger_pattern(config, html)
-        if triggers.search(segment) or (form is not None and not unicodedata.is_normalized(form, segment)):
-            segment = _fix_segment(segment, config, html, triggers)
+        gate = _gate(config, html)
+        if gate.search(segment) or (form is not None and not unicodedata.is_normalized(form, segment)):
+            segment = _fix_segment(segment, config, html, gate)
         out.append(segment)
         pos = textbreak
     return "".join(out)
 
 
-def _fix_segment(segment: str, config: TextFixerConfig, html: bool, triggers: re.Pattern[str]) -> str:
+def _fix_segment(segment: str, config: TextFixerConfig, html: bool, gate: re.Pattern[str]) -> str:
     """``fix_and_explain(segment).text``, taking the light path when it provably gives the same.
 
     With no heavy trigger in the segment, ftfy's first round is exactly the light fixers (HTML
-    unescaping and encoding repair leave it alone). If their output has no trigger at all and is
-    normalised, ftfy's second round changes nothing and ftfy would stop there: same result.
+    unescaping and encoding repair leave it alone). If their output does not pass the gate and
+    is normalised, ftfy's second round changes nothing and ftfy would stop there: same result.
     """
-    if not _trigger_pattern(config, html, heavy_only=True).search(segment):
+    if not _gate(config, html, heavy_only=True).search(segment):
         fixed = _light_fix(segment, config)
         form = config.normalization
-        if not triggers.search(fixed) and (form is None or unicodedata.is_normalized(form, fixed)):
+        if not gate.search(fixed) and (form is None or unicodedata.is_normalized(form, fixed)):
             return fixed
     return ftfy.fix_and_explain(segment, config).text
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import ftfy
 import pytest
-from ftfy import TextFixerConfig
+from ftfy import TextFixerConfig, badness, chardata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.normalize import DEFAULT_NORMALIZE, _badness_triggers, fix_text
+from cleaner.normalize import DEFAULT_NORMALIZE, _badness_alternatives, _gate, _html_alternatives, fix_text
 
 CONFIGS = {
     "ftfy-defaults": TextFixerConfig(explain=False),
@@ -72,11 +72,54 @@ def test_html_switch_is_sticky_across_lines_like_ftfy() -> None:
     assert fix_text(text) == ftfy.fix_text(text) == "a & b\n<p>\nc &amp; d\n"
 
 
-def test_the_badness_proof_goes_through_and_spares_cjk_punctuation() -> None:
-    triggers = _badness_triggers()
-    assert triggers is not None
-    assert not {ord(ch) for ch in "“”‘’…—·，。！？：（）、《》中文あア한"} & triggers
-    assert {ord(ch) for ch in "ÃÂ\x80é€"} <= triggers
+def test_the_gate_is_derived_from_ftfy_and_lets_ordinary_text_through() -> None:
+    assert _badness_alternatives() is not None and _html_alternatives() is not None
+    gate = _gate(DEFAULT_NORMALIZE, html=True)
+    for clean in ("点个“关注”，。！？：（）、《》中文あア한", "Grüße aus Köln – „schön“, Straße, Ärger, Übel.",
+                  "L’été à Noël, « très » cœur ; où ça ? ÉCOLE", "São Paulo, ação, pão, ñandú, ¿qué? ¡olé!",
+                  "perché più così, «città»", "Привет, «мир» — Всё в Порядке", "AT&T, R&D, a & b"):  # fmt: skip
+        assert gate.search(clean) is None, clean
+    for broken in ("Ã©tÃ©", "â€œquotedâ€\x9d", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "&amp;", "&#x2019;", "\x80", "Ã\xa0", "ā€"):
+        assert gate.search(broken) is not None, broken
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=st.from_regex(badness.BADNESS_RE) | st.from_regex(chardata.HTML_ENTITY_RE))
+def test_the_gate_fires_wherever_ftfy_could_act(text: str) -> None:
+    """Every string ftfy's mojibake detector or HTML unescaper matches (with any text around it)."""
+    assert _gate(TextFixerConfig(explain=False), html=True).search(text) is not None
+    assert _gate(TextFixerConfig(explain=False), html=True, heavy_only=True).search(text) is not None
+
+
+accented_prose = st.lists(
+    st.sampled_from(["été", "Grüße", "São", "ação", "cœur", "œuvre", "Ärger", "Übel", "à", "À", "« ", " »", "„", "“",
+                     "”", "’", "–", "…", "\xa0", "½", "°C", "€", "£", "©", "®", "™", "§", "№", "×", "µ", "¿", "¡",
+                     "ª", "º", "Ã", "Â", "Ð", "Ø", "Ù", "‚", "в", "Г", "β", "ā", " ", "\n", "x", "Z", "&", "#1;"])
+    | broken,
+    max_size=25,
+).map("".join)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=accented_prose)
+def test_same_output_as_ftfy_on_accented_text_and_mojibake(name: str, text: str) -> None:
+    config = CONFIGS[name]
+    assert fix_text(text, config) == ftfy.fix_text(text, config)
+
+
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset"
+
+
+@pytest.mark.skipif(not DEVSET.is_dir(), reason="shared/devset is not beside the project")
+@pytest.mark.parametrize("name", ["cjk-safe", "ftfy-defaults", "html-on-no-encoding"])
+def test_same_output_on_every_dev_set_page(name: str) -> None:
+    config = CONFIGS[name]
+    pages = sorted(DEVSET.glob("*/raw.txt"))
+    assert pages
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert fix_text(text, config) == ftfy.fix_text(text, config), path.parent.name
 
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "bench-seed"
