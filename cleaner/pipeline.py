@@ -14,7 +14,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ftfy import TextFixerConfig
 
@@ -27,7 +27,8 @@ from cleaner.normalize import Normalizer
 #: More rounds than this means something oscillates; stop and return the last text.
 MAX_ROUNDS = 8
 
-_KEEP = object()
+#: ``normalize="rules"``: normalise as the first rule set's ``normalize:`` block says.
+FROM_RULES: Literal["rules"] = "rules"
 
 
 class Pipeline:
@@ -42,13 +43,23 @@ class Pipeline:
     def __init__(
         self,
         rule_sets: Sequence[RuleSet],
-        normalize: TextFixerConfig | None | object = _KEEP,
+        normalize: TextFixerConfig | None | Literal["rules"] = FROM_RULES,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
+        """Combine ``rule_sets`` (from ``load_rules``) in order.
+
+        normalize: ftfy options for the normalising step; ``None`` skips it; ``"rules"`` (the
+            default) takes the first rule set's ``normalize:`` block (cleaner's CJK-safe options).
+        timeout: seconds of regex time one document may use across every rule (a runaway pattern
+            fails with an error naming its rule instead of hanging a corpus run).
+        """
         self.rule_sets: tuple[RuleSet, ...] = tuple(rule_sets)
-        if normalize is _KEEP:
-            normalize = self.rule_sets[0].normalize if self.rule_sets else Normalizer().config
-        self.normalizer = Normalizer(normalize)  # type: ignore[arg-type]
+        config: TextFixerConfig | None
+        if normalize == FROM_RULES:
+            config = self.rule_sets[0].normalize if self.rule_sets else Normalizer().config
+        else:
+            config = normalize  # type: ignore[assignment]
+        self.normalizer = Normalizer(config)
         self.timeout = timeout
         self._plans: dict[tuple[int, ...], _Plan] = {}
         self._plan(tuple(range(len(self.rule_sets))))  # fail now, not mid-corpus, on clashing rule ids
@@ -61,11 +72,18 @@ class Pipeline:
         return cls([load_builtin("default")])
 
     @classmethod
-    def from_rules(cls, *names_or_paths: str | Path, **kwargs: Any) -> Pipeline:
-        """Built-in set names (``zh-news``) and/or YAML paths, in order."""
-        if not names_or_paths:
-            return cls.default() if not kwargs else cls([load_builtin("default")], **kwargs)
-        return cls([load_rules(item) for item in names_or_paths], **kwargs)
+    def from_rules(
+        cls,
+        *names_or_paths: str | Path,
+        normalize: TextFixerConfig | None | Literal["rules"] = FROM_RULES,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> Pipeline:
+        """Built-in set names (``zh-news``) and/or YAML paths, in order; none means ``default``.
+
+        ``normalize`` and ``timeout`` are passed to ``Pipeline(...)``.
+        """
+        rule_sets = [load_rules(item) for item in names_or_paths] or [load_builtin("default")]
+        return cls(rule_sets, normalize=normalize, timeout=timeout)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"rule_sets": self.rule_sets, "normalize": self.normalizer.config, "timeout": self.timeout}
