@@ -239,6 +239,14 @@ def eval_(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", help="Processes to score pages with; 0: one per core (from 16 pages on).")
     ] = 0,
+    exclude: Annotated[
+        Optional[list[str]],  # noqa: UP007 - typer needs Optional here on Python 3.10
+        typer.Option(
+            "--exclude", metavar="PAGE",
+            help="Leave this page out (repeat for several): an outlier such as a 120,000-token spam line "
+            "outweighs every other page in pooled figures.",
+        ),
+    ] = None,
 ) -> None:
     """Content kept, chrome removed and precision on labelled pages; what each rule removed; the lines lost."""
     import json
@@ -250,7 +258,7 @@ def eval_(
             raise _fail(f"{folder}: not a directory")
         split_file = ev.default_split() if split is None else (None if split.lower() == "none" else Path(split))
         halves = ev.read_split(split_file) if split_file is not None else {}
-        names = [doc.name for doc in ev.labelled_documents(folder)]
+        names = [doc.name for doc in ev.labelled_documents(folder) if doc.name not in set(exclude or ())]
         if not names:
             raise _fail(f"{folder}: no <doc>/raw.txt + gold.txt folders")
         if not any(name in halves for name in names):

@@ -267,3 +267,13 @@ def test_default_split_is_the_projects_own(tmp_path: Path) -> None:
     split = write_split(tmp_path / "eval" / "devset-split.tsv")
     assert default_split(tmp_path / "sub") == split.resolve()
     assert read_split(split) == {"en-b": "tune", "en-c": "check", "en-d": "tune", "zh-a": "check"}
+
+
+def test_exclude_leaves_a_page_out_of_every_figure(tmp_path: Path) -> None:
+    write_pages(tmp_path)
+    args = ["eval", str(tmp_path), "--split", "none", "--no-pages", "--no-rules-table"]
+    every = runner.invoke(app, args).output.splitlines()
+    without = runner.invoke(app, [*args, "--exclude", "zh-a"]).output.splitlines()
+    assert [line for line in every if line.lstrip().startswith("zh:")]
+    assert not [line for line in without if line.lstrip().startswith("zh:")]
+    assert without[0].startswith(f"   all: documents={len(PAGES) - 1} ")
