@@ -455,8 +455,8 @@ def _ranges_line(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
 def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """From the first firing line to the end, unless the article resumes below it.
 
-    With ``resume``, a heading with more than twice as much prose below it as above is a menu
-    over the article: the removal ends at the next line of prose. And a "Related" box inside the
+    With ``resume``, a heading with more than twice as much prose below it as above, and no copy
+    of the headline above it, is a menu over the article: the removal ends at the next line of prose. And a "Related" box inside the
     body (prose close above and below the heading)
     ends where two lines of prose follow one another again, at most ``BODY_GAP`` lines below:
     the article goes on there, and the box alone is chrome. Comment sections have no such rule: a comment is prose too.
@@ -465,7 +465,8 @@ def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     if not hits:
         return []
     first, last = hits[0], len(lines.lines) - 1
-    if rule.resume and lines.prose_chars(first, last + 1) > 2 * lines.prose_chars(0, first):
+    above, below = lines.prose_chars(0, first), lines.prose_chars(first, last + 1)
+    if rule.resume and below > 2 * above and not _headline_above(lines, first):
         # far more prose below than above: the heading sits in a menu over the article, which starts
         # at the next line of prose
         prose = next((i for i in lines.non_empty if i > first and lines.is_prose_at(i)), None)
@@ -475,6 +476,12 @@ def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
         if resumed is not None:
             last = resumed - 1
     return [(first, last)]
+
+
+def _headline_above(lines: _Lines, i: int) -> bool:
+    """Whether the article's own copy of the page title's headline sits above line ``i``: it starts there."""
+    copies = _whole_copies(lines.headline_copies(), lines)
+    return len(copies) > 1 and _barest_above_body(copies, lines) < i
 
 
 def _ranges_head(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:

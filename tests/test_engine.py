@@ -531,3 +531,14 @@ def test_one_giant_spam_line_weighs_no_more_than_a_long_line_in_the_removed_shar
     result = p.clean(article + "\n" + spam + "\n")
     assert not result.flagged
     assert result.text == article + "\n"
+
+
+def test_rest_with_resume_below_the_articles_headline_runs_to_the_end() -> None:
+    # a short article under its headline, then "Related" and teasers with more prose: the article is above
+    p = pipe("""
+        rules:
+          - {id: related, remove: rest, match: '^Related$', resume: true}
+    """)
+    text = "\n".join(["City budget passes - Example News", "Home", "City budget passes", PROSE_A, "Related",
+                      "Teaser one", PROSE_B, "Teaser two", PROSE_C]) + "\n"
+    assert p(text) == "\n".join(["City budget passes - Example News", "Home", "City budget passes", PROSE_A]) + "\n"
