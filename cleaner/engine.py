@@ -16,7 +16,7 @@ most rules cost one C-level scan per document instead of one call per line.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -159,12 +159,21 @@ class _Lines:
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
+        order, lengths = self._lengths()
+        return sorted(order[: bisect_right(lengths, max_chars)])
+
+    def long_lines(self, min_chars: int) -> list[int]:
+        """Non-empty lines whose visible length is at least ``min_chars``, in document order."""
+        order, lengths = self._lengths()
+        return sorted(order[bisect_left(lengths, min_chars) :])
+
+    def _lengths(self) -> tuple[list[int], list[int]]:
+        """Non-empty lines sorted by visible length, and those lengths (computed once per text)."""
         if self._by_length is None:
             length = {i: len(visible_text(self._stripped[i])) for i in self.non_empty}
             order = sorted(self.non_empty, key=length.__getitem__)
             self._by_length = (order, [length[i] for i in order])
-        order, lengths = self._by_length
-        return sorted(order[: bisect_right(lengths, max_chars)])
+        return self._by_length
 
     def may_match(self, rule: Rule) -> bool:
         """False when none of the rule's required literals is in the text: its pattern cannot match."""
@@ -261,15 +270,29 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     if lo >= hi or not lines.may_match(rule):
         return []
     text, pattern = lines.text, rule.pattern
+    candidates = None
     if rule.max_chars is not None:
         short = lines.short_lines(rule.max_chars)
         if len(short) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text):
-            # few lines are short enough for this rule: match them one by one, skip the rest of the text
-            return [
-                i for i in short
-                if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
-                and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
-            ]  # fmt: skip
+            candidates = short  # few lines are short enough for this rule: skip the rest of the text
+    elif rule.min_chars is not None:
+        long = lines.long_lines(rule.min_chars)
+        if len(long) * _PER_LINE_COST < len(text):
+            candidates = long  # few lines are long enough (a keyword-spam line): skip the rest
+    if candidates is not None:
+        return [
+            i for i in candidates
+            if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
+            and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
+        ]  # fmt: skip
+    return [i for i in _matching_lines(rule, pattern, lines, lo, hi, timeout) if _guards_ok(rule, lines.stripped(i), timeout)]
+
+
+def _matching_lines(
+    rule: Rule, pattern: regex.Pattern[str], lines: _Lines, lo: int, hi: int, timeout: float
+) -> list[int]:
+    """Lines in [lo, hi) on which ``pattern`` matches: one scan of the text, each hit confirmed on its line."""
+    text = lines.text
     pos, endpos = lines.starts[lo], lines.end(hi - 1)
     hits = []
     while pos <= endpos:
@@ -277,9 +300,7 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
         if found is None:
             break
         i = lines.line_at(found.start())
-        if _guards_ok(rule, lines.stripped(i), timeout) and (
-            found.end() <= lines.end(i) or _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
-        ):
+        if found.end() <= lines.end(i) or _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout):
             hits.append(i)
         pos = lines.end(i) + 1
     return hits
@@ -428,8 +449,15 @@ def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     elif rule.echo == "below":
         hits = _repeated_lines(rule, lines, timeout)
     elif rule.pattern is None and rule.next is not None:
+        # no pattern of its own: find the lines ``next`` matches in one scan, then the lines above them
         lo, hi = lines.zone(rule)
-        hits = [i for i in lines.non_empty if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)]
+        if lo >= hi or not lines.non_empty:
+            return []
+        followed = set(_matching_lines(rule, rule.next, lines, 0, len(lines.lines), timeout))
+        return [
+            i for i, below in zip(lines.non_empty, lines.non_empty[1:])
+            if below in followed and lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
+        ]  # fmt: skip
     else:
         hits = _pattern_lines(rule, lines, timeout)
     return hits if rule.next is None else [i for i in hits if _next_matches(rule, lines, i, timeout)]
