@@ -81,3 +81,11 @@ class RuleTimeoutError(CleanerError):
 
 class InputError(CleanerError):
     """An input cannot be read: missing file, undecodable bytes, malformed JSONL line."""
+
+
+class OutputError(CleanerError):
+    """An output cannot be written (or would destroy an input): nothing more is written."""
+
+
+#: The run was interrupted (Ctrl-C, SIGTERM); complete outputs are kept, ``--resume`` finishes it.
+EXIT_INTERRUPTED = 130
