@@ -81,11 +81,17 @@ def _expand(items: list[str]) -> list[Path]:
     return paths
 
 
+class InputFormat(str, Enum):
+    auto = "auto"
+    txt = "txt"
+    jsonl = "jsonl"
+
+
 @app.command()
 def clean(  # noqa: PLR0913 - one option per user-facing knob
     inputs: Annotated[Optional[list[str]], typer.Argument(help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths), or one file for one input of its kind.")] = None,  # noqa: UP007, E501
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL field holding the document id (else the line number).")] = "id",  # noqa: E501
@@ -99,43 +105,81 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     regex_timeout: Annotated[float, typer.Option(help="Seconds one regex may run on one document.")] = DEFAULT_TIMEOUT,
     engine: Annotated[Engine, typer.Option(help="local: this machine's cores; ray: a Ray cluster (JSONL/parquet).")] = Engine.local,  # noqa: E501
     ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster address (default: start a local one).")] = None,  # noqa: UP007, E501
+    in_place: Annotated[bool, typer.Option(help="Replace the inputs with their clean text (-o may then be the input).")] = False,  # noqa: E501
+    input_format: Annotated[InputFormat, typer.Option("--format", help="What stdin holds (files go by their name).")] = InputFormat.auto,  # noqa: E501
 ) -> None:
-    """Clean files, directories, JSONL corpora or stdin. One text file and no -o prints the clean text."""
+    """Clean files, directories, JSONL corpora or stdin. Without -o one text file, or JSONL, goes to stdout."""
     if engine is Engine.ray:
         _clean_with_ray(inputs or [], rules or [], output, text_field, url_field, ray_address, quiet)
         return
-    from cleaner.runner import RunOptions, run
-    from cleaner.streams import is_jsonl
+    import signal
 
+    from cleaner.errors import EXIT_INTERRUPTED
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)  # SIGTERM cleans up like Ctrl-C
     try:
-        pipeline = Pipeline.from_rules(*(rules or []), timeout=regex_timeout)
-        items = inputs or ["-"]
-        if items == ["-"]:
-            sys.stdout.write(pipeline(sys.stdin.read()))
-            return
-        paths = _expand(items)
-        if output is None and not dry_run:
-            if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]) or paths[0].suffix == ".parquet":
-                raise _fail("several inputs, a directory, a JSONL or parquet file need -o DIR")
-            sys.stdout.write(_clean_file(pipeline, paths[0]))
-            return
-        options = RunOptions(
-            output=output, jobs=jobs or os.cpu_count() or 1, text_field=text_field, id_field=id_field,
-            url_field=url_field, resume=resume, dry_run=dry_run, ledger=ledger, report=report,
+        result, to_stdout = _clean_corpus(
+            inputs or ["-"], rules, output, jobs, text_field, id_field, url_field, report, ledger, resume,
+            dry_run, quiet, glob, regex_timeout, in_place, input_format.value,
         )  # fmt: skip
-        with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = run(paths, pipeline, options, glob, progress)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted; rerun with --resume" if output else "interrupted", EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or 'cleaner'}: {exc.strerror or exc}") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for failure in result.failed_documents[:MAX_ERRORS_SHOWN]:
         source, error = failure["source"], failure["error"]
         typer.echo(f"cleaner: {error}" if error.startswith(source) else f"cleaner: {source}: {error}", err=True)
     if result.failed > MAX_ERRORS_SHOWN:
         typer.echo(f"cleaner: ... and {result.failed - MAX_ERRORS_SHOWN} more failed documents", err=True)
-    if not quiet:
+    if not quiet and not to_stdout:
         typer.echo(_summary(result, output, dry_run), err=True)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _clean_corpus(  # noqa: PLR0913
+    items: list[str], rules: list[str] | None, output: Path | None, jobs: int, text_field: str, id_field: str,
+    url_field: str, report: Path | None, ledger: Path | None, resume: bool, dry_run: bool, quiet: bool,
+    glob: str | None, regex_timeout: float, in_place: bool, input_format: str,
+) -> tuple[RunReport, bool]:  # fmt: skip
+    """The body of ``clean``: stdin or paths -> units -> the runner, into -o, or stdout."""
+    from contextlib import nullcontext
+
+    from cleaner.formats.stdio import stdin_unit, stdout_errors
+    from cleaner.io import discover
+    from cleaner.runner import RunOptions, run
+
+    if "-" in items and items != ["-"]:
+        raise _fail("'-' (stdin) cannot be combined with other inputs")
+    if in_place and output is None:
+        if len(items) != 1 or items == ["-"]:
+            raise _fail("--in-place takes one input file or directory (or give -o)")
+        output = Path(items[0])
+    if in_place and resume:
+        raise _fail("--in-place and --resume do not go together: every output already exists")
+    pipeline = _safe_pipeline(rules, timeout=regex_timeout)
+    reading = stdin_unit(sys.stdin.buffer, input_format) if items == ["-"] else nullcontext(None)
+    with reading as stdin:
+        paths = [stdin.source] if stdin is not None else [Path(item) for item in items]
+        units = [stdin] if stdin is not None else discover(paths, glob)
+        to_stdout = output is None and not dry_run
+        if to_stdout and not (all(u.jsonl for u in units) or (len(units) == 1 and units[0].kind == "txt")):
+            raise _fail("several text files, a directory or a parquet file need -o (one text file or JSONL can go to stdout)")  # noqa: E501
+        options = RunOptions(
+            output=output, jobs=(jobs or os.cpu_count() or 1) if not to_stdout or len(units) > 1 or units[0].jsonl else 1,
+            text_field=text_field, id_field=id_field, url_field=url_field, resume=resume, dry_run=dry_run,
+            ledger=ledger, report=report, in_place=in_place,
+        )  # fmt: skip
+        sink = sys.stdout.buffer if to_stdout else None
+        with stdout_errors() if to_stdout else nullcontext(), _progress(enabled=not quiet and not to_stdout and sys.stderr.isatty()) as progress:  # noqa: E501
+            return run(paths, pipeline, options, glob, progress, units=units, sink=sink), to_stdout
 
 
 def _clean_with_ray(
@@ -149,7 +193,7 @@ def _clean_with_ray(
     except ImportError:
         raise _fail("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
     try:
-        Pipeline.from_rules(*rules)  # a bad rule file fails here, before a cluster starts
+        _safe_pipeline(rules)  # a bad rule file fails here, before a cluster starts
         summary = ray_engine.run(_expand(inputs), output, rules, text_field, url_field, address)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
@@ -335,32 +379,63 @@ class ExplainFormat(str, Enum):
 
 
 @app.command()
-def explain(
-    file: Annotated[Path, typer.Argument(help="The raw document.")],
+def explain(  # noqa: PLR0913
+    file: Annotated[str, typer.Argument(help="The raw document: a text file, a JSONL/gz/zst or parquet file, or '-' (stdin).")],  # noqa: E501
     rules: RulesOption = None,
     format: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,  # noqa: A002
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,  # noqa: UP007, E501
+    doc_id: Annotated[Optional[str], typer.Option("--id", help="Which document of a JSONL or parquet file (default: the first).")] = None,  # noqa: UP007, E501
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL field holding the document id.")] = "id",
+    url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
 ) -> None:
     """Show which rule removed which line (text margin, JSON, or a self-contained HTML page)."""
+    from cleaner.errors import EXIT_INTERRUPTED
     from cleaner.explain import explain_lines, render_html, render_json, render_text
+    from cleaner.formats.jsonl import Fields
+    from cleaner.formats.stdio import documents_of, stdout_errors
+    from cleaner.io import is_writable_file_target
 
     try:
-        text = read_text(file)
-        result = _pipeline(rules).clean(text)
+        if output is not None:
+            is_writable_file_target(output)
+        pipeline = _safe_pipeline(rules)
+        with documents_of([file], None, Fields(text_field, id_field, url_field)) as docs:
+            doc = next((d for d in docs if doc_id is None or d.id == doc_id), None)  # type: ignore[attr-defined]
+        if doc is None:
+            raise _fail(f"{file}: no document" + (f" with id '{doc_id}'" if doc_id else ""))
+        if doc.error is not None:
+            raise _fail(doc.error if doc.error.startswith(doc.source) else f"{doc.source}: {doc.error}", EXIT_SOME_FAILED)
+        text = doc.text
+        try:
+            result = pipeline.clean(text, url=doc.url, path=doc.source)
+        except RuleTimeoutError as exc:
+            raise exc.for_document(doc.id) from None
+        if format is ExplainFormat.json:
+            page = render_json(result) + "\n"
+        elif format is ExplainFormat.html:
+            page = render_html(explain_lines(text, result), Path(doc.id).name if doc.id == doc.source else doc.id)
+        else:
+            page = render_text(explain_lines(text, result))
+            if output is None and sys.stdout.isatty():
+                page = "".join(_colour(line) for line in page.splitlines(keepends=True))
+        if output is None:
+            with stdout_errors():
+                sys.stdout.write(page)
+        else:
+            write_text_atomic(output, page)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    if format is ExplainFormat.json:
-        page = render_json(result) + "\n"
-    elif format is ExplainFormat.html:
-        page = render_html(explain_lines(text, result), file.name)
-    else:
-        page = render_text(explain_lines(text, result))
-        if output is None and sys.stdout.isatty():
-            page = "".join(_colour(line) for line in page.splitlines(keepends=True))
-    if output is None:
-        sys.stdout.write(page)
-    else:
-        write_text_atomic(output, page)
+    except KeyboardInterrupt:
+        raise _fail("interrupted", EXIT_INTERRUPTED) from None
+
+
+def _safe_pipeline(rules: list[str] | None, **kwargs: object) -> Pipeline:
+    """``Pipeline.from_rules``, with a rule file too deeply nested for the YAML reader as one line."""
+    try:
+        return Pipeline.from_rules(*(rules or []), **kwargs)  # type: ignore[arg-type]
+    except RecursionError:
+        raise _fail(f"{', '.join(rules or ['default'])}: YAML nested too deep to load") from None
 
 
 def _colour(line: str) -> str:
@@ -395,22 +470,42 @@ def lint(
 
 
 @app.command()
-def diff(
-    corpus: Annotated[Path, typer.Argument(help="A directory of raw documents (or one file).")],
+def diff(  # noqa: PLR0913
+    corpus: Annotated[list[str], typer.Argument(help="Raw documents: directories, files (txt, JSONL, parquet), globs or '-'.")],  # noqa: E501
     rules: RulesOption = None,
     against: Annotated[list[str], typer.Option("--against", help="The new rule sets to compare with -r.")] = ...,  # type: ignore[assignment]
     sample: Annotated[int, typer.Option(help="At most this many documents (first in path order).")] = 1000,
-    glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
+    glob: Annotated[Optional[str], typer.Option(help="Which files to take from directories (default: *.txt, JSONL, parquet).")] = None,  # noqa: UP007, E501
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL field holding the document id.")] = "id",
+    url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
 ) -> None:
     """Lines that only the new rules remove (+) or only the old ones removed (-), per document."""
-    from cleaner.diffing import diff_files, summarise
+    from itertools import islice
 
+    from cleaner.diffing import diff_documents, summarise
+    from cleaner.errors import EXIT_INTERRUPTED
+    from cleaner.formats.jsonl import Fields
+    from cleaner.formats.stdio import documents_of, stdout_errors
+
+    failed: list[str] = []
     try:
-        old, new = _pipeline(rules), Pipeline.from_rules(*against)
-        files = [(unit.source, str(unit.relative)) for unit in discover([corpus], glob)][:sample]
-        diffs = diff_files(files, old, new)
+        old, new = _safe_pipeline(rules), _safe_pipeline(against)
+        with documents_of(corpus, glob, Fields(text_field, id_field, url_field)) as docs:
+            diffs = diff_documents(islice(docs, sample), old, new, failed.append)  # type: ignore[arg-type]
+        with stdout_errors():
+            _print_diffs(diffs, summarise(diffs))
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", EXIT_INTERRUPTED) from None
+    for error in failed[:MAX_ERRORS_SHOWN]:
+        typer.echo(f"cleaner: {error}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _print_diffs(diffs: list, summary: dict) -> None:  # type: ignore[type-arg]
     for d in diffs:
         if not d.changed:
             continue
@@ -419,13 +514,12 @@ def diff(
             typer.echo(f"+ {number:>5} {rule}: {text}")
         for number, rule, text in d.newly_kept:
             typer.echo(f"- {number:>5} {rule}: {text}")
-    summary = summarise(diffs)
     typer.echo(
         f"{summary['documents_changed']} of {summary['documents']} documents changed; "
         f"{summary['lines_newly_removed']} lines newly removed, {summary['lines_newly_kept']} newly kept"
     )
     for label in ("newly_removed_by_rule", "newly_kept_by_rule"):
-        for rule, count in summary[label].items():  # type: ignore[attr-defined]
+        for rule, count in summary[label].items():
             typer.echo(f"  {label.split('_by')[0].replace('_', ' ')} by {rule}: {count}")
 
 

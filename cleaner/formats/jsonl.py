@@ -46,10 +46,47 @@ def open_read(path: Path) -> IO[bytes]:
     if kind == "gz":
         return gzip.open(path, "rb")
     if kind == "zst":
+        return io.BufferedReader(_ZstdReader(path.open("rb")), buffer_size=1 << 16)
+    return path.open("rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """Decompressed bytes of a ``.zst`` file, frame after frame; a file cut inside a frame is an error.
+
+    (zstandard's own ``stream_reader`` ends quietly at a truncated frame, which would lose rows unseen.)
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
         import zstandard
 
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(path.open("rb"), closefd=True))
-    return path.open("rb")
+        self._raw, self._new = raw, zstandard.ZstdDecompressor().decompressobj
+        self._dobj = self._new()
+        self._pending = b""
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            data = self._raw.read(1 << 16)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("zstd stream ended inside a frame (truncated file?)")
+                return 0
+            while data:
+                self._in_frame = True
+                self._pending += self._dobj.decompress(data)
+                if not self._dobj.eof:
+                    break
+                data, self._dobj, self._in_frame = self._dobj.unused_data, self._new(), False
+        size = min(len(buffer), len(self._pending))
+        buffer[:size], self._pending = self._pending[:size], self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def open_write(path: Path, kind: str | None) -> IO[bytes]:
@@ -196,10 +233,7 @@ def lines_in(path: Path, size: int, on_error: Callable[[int, str], None]) -> Ite
     line_no, carry = 1, b""
     try:
         with open_read(path) as stream:
-            while True:
-                chunk = stream.read(size)
-                if not chunk:
-                    break
+            for chunk in _chunks(stream, size):
                 data = carry + chunk
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:  # one line longer than a block: keep reading it
@@ -213,3 +247,28 @@ def lines_in(path: Path, size: int, on_error: Callable[[int, str], None]) -> Ite
         return
     if carry:
         yield line_no, carry
+
+
+def _chunks(stream: IO[bytes], size: int) -> Iterator[bytes]:
+    """About ``size`` bytes at a time, gathered with ``read1``; a read error comes after what came first.
+
+    (``read(size)`` of a truncated gzip stream raises and drops everything it had decompressed.)
+    """
+    parts: list[bytes] = []
+    got = 0
+    while True:
+        try:
+            part = stream.read1(1 << 16)  # type: ignore[attr-defined]
+        except BaseException:
+            if parts:
+                yield b"".join(parts)
+            raise
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+        if got >= size:
+            yield b"".join(parts)
+            parts, got = [], 0
+    if parts:
+        yield b"".join(parts)
