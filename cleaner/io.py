@@ -193,8 +193,7 @@ def output_is_file(inputs: list[Path], units: list[Unit], output: Path) -> bool:
         raise OutputError(f"{output}: not a regular file or directory; -o takes a directory or a file")
     if single and kind_of(output) == units[0].kind:
         return True
-    what = "several inputs" if not single else f"a {units[0].kind} input"
-    raise OutputError(f"{output}: exists and is not a directory (-o FILE takes one input of the same kind, not {what})")
+    raise OutputError(f"{output}: exists and is not a directory (-o FILE takes one input file of the same kind)")
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -212,18 +211,18 @@ def refuse_overwrite(units: list[Unit], output: Path, output_file: bool, in_plac
         if path.resolve() in sources:
             raise OutputError(f"{path}: is an input; refusing to overwrite it")
     if not output_file:
-        for root in sorted({unit.root.resolve() for unit in units if unit.root is not None and unit.root.is_dir()}):
-            if in_place and out == root:
-                continue
-            if _inside(out, root):
+        roots = {unit.root.resolve(): unit.root for unit in units if unit.root is not None and unit.root.is_dir()}
+        for resolved, root in sorted(roots.items()):
+            if out == resolved:
+                if in_place:
+                    continue
                 raise OutputError(
-                    f"{output}: output directory is inside the input directory {root}; "
-                    "choose another -o (or --in-place to replace the inputs)"
+                    f"{output}: is the input directory {root}; choose another -o (or --in-place to replace the inputs)"
                 )
-            if _inside(root, out):
-                raise OutputError(
-                    f"{output}: output directory contains the input directory {root}; choose another -o"
-                )
+            if _inside(out, resolved):
+                raise OutputError(f"{output}: output directory is inside the input directory {root}; choose another -o")
+            if _inside(resolved, out):
+                raise OutputError(f"{output}: output directory contains the input directory {root}; choose another -o")
     for unit in units:
         target = out if output_file else out / unit.relative
         if not in_place and target.resolve() == unit.source.resolve():
