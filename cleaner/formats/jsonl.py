@@ -178,7 +178,8 @@ def members(line: str) -> dict[str, tuple[Any, int, int]]:
                 raise json.JSONDecodeError("Expecting ',' delimiter", line, pos)
             pos += 1
             break
-    if _WS.match(line, pos).end() != len(line):  # type: ignore[union-attr]
+    pos = _WS.match(line, pos).end()  # type: ignore[union-attr]
+    if pos != len(line):
         raise json.JSONDecodeError("Extra data", line, pos)
     return found
 
