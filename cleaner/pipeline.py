@@ -18,8 +18,8 @@ from typing import Any
 
 from ftfy import TextFixerConfig
 
-from cleaner.engine import DEFAULT_TIMEOUT, strip, tidy_lines
-from cleaner.errors import RuleError, RuleIssue
+from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip, tidy_lines
+from cleaner.errors import RuleError, RuleIssue, RuleTimeoutError
 from cleaner.loader import load_builtin, load_rules
 from cleaner.model import CleanResult, Removal, Rule, RuleSet
 from cleaner.normalize import Normalizer
@@ -90,7 +90,7 @@ class Pipeline:
         for index, rule_set in enumerate(self.rule_sets):
             cond = rule_set.applies_to
             if cond is not None:
-                if cond.url is not None and (url is None or not cond.url.search(url)):
+                if cond.url is not None and (url is None or not _url_ok(cond.url, url, rule_set.name, self.timeout)):
                     continue
                 if cond.path is not None and (path is None or not _glob_match(path, cond.path)):
                     continue
@@ -116,8 +116,9 @@ class Pipeline:
         normalized = False
         current = text
         rules = plan.rules
+        budget = document_budget(self.timeout, text, len(rules))  # one regex budget for the whole document
         for round_no in range(1, MAX_ROUNDS + 1):
-            stripped = strip(current, rules, self.timeout, round_no)
+            stripped = strip(current, rules, budget, round_no)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
@@ -174,6 +175,14 @@ class _Plan:
                     raise RuleError(issue)
         rules = tuple(sorted(merged.values(), key=lambda r: r.id))
         return cls(rules, tuple(r for r in rules if not r.line_local), min(caps) if caps else None)
+
+
+def _url_ok(pattern: Any, url: str, set_name: str, timeout: float) -> bool:
+    """``applies_to.url`` on one url, with the same budget as a rule's regex (a long url must not hang a run)."""
+    try:
+        return pattern.search(url, timeout=timeout) is not None
+    except TimeoutError:
+        raise RuleTimeoutError(f"{set_name}/applies_to.url", timeout) from None
 
 
 def _line_of(text: str, removal: Removal) -> str:
