@@ -345,3 +345,40 @@ def test_a_second_run_into_the_same_directory_is_refused(corpus: Path, tmp_path:
     assert (result.exit_code, result.stderr) == (resumed.exit_code, resumed.stderr) == (EXIT_USAGE, message)
     assert sorted(tree(out)) == [".cleaner/lock"]
     assert clean(str(corpus), "-o", str(out)).exit_code == 0  # once the lock is free
+
+
+# -- 6. bounded time and memory -------------------------------------------------------------------
+
+
+def test_the_regex_budget_is_one_per_document_across_rules_and_rounds() -> None:
+    from cleaner.engine import document_budget, strip
+    from cleaner.errors import RuleTimeoutError
+    from cleaner.loader import load_rules_text
+
+    rules = load_rules_text("name: t\nrules:\n  - {id: fast, remove: line, match: '^x$'}\n").rules
+    spent = document_budget(2.0, "a\n", len(rules))
+    spent.deadline -= 10  # what earlier rules and rounds of this document already used
+    with pytest.raises(RuleTimeoutError, match=r"^rule 'fast': regex timed out after 2s"):
+        strip("a\nx\n", rules, spent)
+    assert strip("a\nx\n", rules, 2.0).text == "a\n"  # a plain timeout: a fresh budget for this call
+
+
+def test_an_applies_to_url_regex_has_a_budget_and_names_its_set(tmp_path: Path) -> None:
+    site = tmp_path / "site.yaml"
+    site.write_text("name: site\napplies_to: {url: '^https://(a|aa)+$'}\nrules:\n  - {id: foot, remove: line, match: '^FOOT$'}\n", encoding="utf-8")  # noqa: E501
+    url = "https://" + "a" * 80 + "b"  # (a|aa)+ tries about 10^16 ways before giving up
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": "u", "url": url, "text": "正文。\n"}) + "\n", encoding="utf-8")
+    result = clean(str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "out"), "-r", str(site), "--regex-timeout", "0.2")
+    assert (result.exit_code, result.stderr) == (
+        EXIT_SOME_FAILED,
+        "cleaner: c.jsonl: line 1: rule 'site/applies_to.url': regex timed out after 0.2s on document 'u' (catastrophic backtracking?)\n",  # noqa: E501
+    )
+
+
+def test_a_pattern_that_unrolls_to_a_million_items_is_refused_at_load(tmp_path: Path, corpus: Path) -> None:
+    rules = tmp_path / "big.yaml"
+    rules.write_text("name: big\nrules:\n  - id: huge\n    remove: line\n    match: 'x(a{1000}){1000}'\n", encoding="utf-8")
+    result = clean(str(corpus / "a.txt"), "-r", str(rules))
+    assert (result.exit_code, result.stderr) == (
+        EXIT_USAGE, f"cleaner: {rules}:5:12: rule 'huge': pattern too large: its counted repeats unroll to about 1,000,001 items (limit 20,000)\n"  # noqa: E501
+    )  # fmt: skip
