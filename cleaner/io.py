@@ -235,6 +235,8 @@ def is_writable_file_target(path: Path) -> None:
     """``OutputError`` unless ``path`` can become a file (``--report``, ``--ledger``, ``explain -o``)."""
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
+    if path.exists() and not path.is_file():  # a device or a FIFO: renaming over it would replace it
+        raise OutputError(f"{path}: not a regular file")
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent

@@ -123,12 +123,21 @@ class Journal:
     # -- recording -----------------------------------------------------------------------------
 
     def ledger(self, data: bytes) -> None:
-        if self._ledger is None:
-            self._ledger = self.ledger_path.open("ab")
-        self._ledger.write(data)
+        try:
+            if self._ledger is None:
+                self._ledger = self.ledger_path.open("ab")
+            self._ledger.write(data)
+        except OSError as exc:
+            raise OutputError(f"{self.ledger_path}: cannot write ({exc.strerror})") from None
 
     def record(self, unit: str, wrote: bool, report: dict[str, Any]) -> None:
         """A unit is finished: written (flushed) before its output is renamed into place."""
+        try:
+            self._record(unit, wrote, report)
+        except OSError as exc:
+            raise OutputError(f"{self.root / 'journal.jsonl'}: cannot write ({exc.strerror})") from None
+
+    def _record(self, unit: str, wrote: bool, report: dict[str, Any]) -> None:
         ledger_end = 0
         if self._ledger is not None:
             self._ledger.flush()

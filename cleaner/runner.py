@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.errors import CleanerError, InputError, RuleTimeoutError
+from cleaner.errors import CleanerError, InputError, OutputError, RuleTimeoutError
 from cleaner.formats import READ_ERRORS, jsonl, parquet, read_error
 from cleaner.formats.txt import decode_bytes, universal_newlines
 from cleaner.io import (
@@ -354,7 +354,10 @@ class _UnitWriter(AtomicFile):
         self.stream: IO[bytes] = jsonl.open_write(self.tmp, kind)
 
     def write(self, data: bytes) -> None:
-        self.stream.write(data)
+        try:
+            self.stream.write(data)
+        except OSError as exc:  # a full disk: the run stops, with the file it could not write
+            raise OutputError(f"{self.target}: cannot write ({exc.strerror})") from None
 
     def _close(self) -> None:
         self.stream.close()
@@ -368,7 +371,10 @@ class _ParquetUnitWriter(AtomicFile):
         self.writer = parquet.Writer(self.tmp, schema, text_field)
 
     def write_rows(self, record_batch: Any, texts: list[str | None]) -> None:
-        self.writer.write_rows(record_batch, texts)
+        try:
+            self.writer.write_rows(record_batch, texts)
+        except OSError as exc:
+            raise OutputError(f"{self.target}: cannot write ({exc.strerror})") from None
 
     def _close(self) -> None:
         self.writer.close()
@@ -583,7 +589,5 @@ def _copy_atomic(source: Path, target: Path) -> None:
             shutil.copyfile(source, out.tmp)
     except OSError as exc:
         out.abort()
-        from cleaner.errors import OutputError
-
         raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
     out.commit()
