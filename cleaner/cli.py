@@ -18,7 +18,7 @@ import typer
 
 from cleaner.engine import DEFAULT_TIMEOUT
 from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
-from cleaner.io import discover, read_text, write_text_atomic
+from cleaner.io import discover, write_text_atomic
 from cleaner.pipeline import Pipeline
 from cleaner.report import RunReport
 
@@ -56,13 +56,6 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 
 def _pipeline(rules: list[str] | None) -> Pipeline:
     return Pipeline.from_rules(*(rules or []))
-
-
-def _clean_file(pipeline: Pipeline, file: Path) -> str:
-    try:
-        return pipeline(read_text(file))
-    except RuleTimeoutError as exc:
-        raise exc.for_document(str(file)) from None
 
 
 def _expand(items: list[str]) -> list[Path]:
@@ -153,7 +146,6 @@ def _clean_corpus(  # noqa: PLR0913
     from contextlib import nullcontext
 
     from cleaner.formats.stdio import stdin_unit, stdout_errors
-    from cleaner.io import discover
     from cleaner.runner import RunOptions, run
 
     if "-" in items and items != ["-"]:

@@ -22,8 +22,15 @@ from cleaner.formats.jsonl import compression
 from cleaner.formats.txt import decode_bytes, read_text
 
 __all__ = [
-    "ERRORS_FILE", "AtomicFile", "Unit", "decode_bytes", "discover", "read_text", "write_text_atomic",
-    "output_is_file", "refuse_overwrite",
+    "ERRORS_FILE",
+    "AtomicFile",
+    "Unit",
+    "decode_bytes",
+    "discover",
+    "output_is_file",
+    "read_text",
+    "refuse_overwrite",
+    "write_text_atomic",
 ]  # fmt: skip
 
 _UMASK = os.umask(0o022)

@@ -72,7 +72,7 @@ def pattern_size(pattern: str) -> int:
 
 def _class_end(pattern: str, i: int) -> int:
     """The index after the set starting at ``pattern[i] == '['`` (escapes and nested sets skipped)."""
-    depth, i = 0, i
+    depth = 0
     n = len(pattern)
     while i < n:
         ch = pattern[i]

@@ -34,10 +34,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.errors import CleanerError, InputError, OutputError, RuleTimeoutError
-from cleaner.formats import READ_ERRORS, jsonl, parquet, read_error
+from cleaner.formats import READ_ERRORS, jsonl, parquet
 from cleaner.formats.txt import decode_bytes, universal_newlines
 from cleaner.io import (
-    ERRORS_FILE, AtomicFile, Unit, discover, is_writable_file_target, output_is_file, refuse_overwrite,
+    ERRORS_FILE,
+    AtomicFile,
+    Unit,
+    discover,
+    is_writable_file_target,
+    output_is_file,
+    refuse_overwrite,
     write_text_atomic,
 )  # fmt: skip
 from cleaner.journal import Journal

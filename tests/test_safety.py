@@ -176,6 +176,7 @@ def test_output_paths_that_cannot_be_written_are_one_line(corpus: Path, tmp_path
         ("-o", str(tmp_path / "o"), "--report", str(tmp_path)): f"{tmp_path}: is a directory",
         ("-o", str(tmp_path / "o"), "--ledger", str(tmp_path)): f"{tmp_path}: is a directory",
         ("-o", str(tmp_path / "o"), "--report", str(tmp_path / "file" / "r.json")): f"{tmp_path / 'file' / 'r.json'}: cannot write ({tmp_path / 'file'} is not a directory)",  # noqa: E501
+        ("-o", str(tmp_path / "o"), "--report", "/dev/null"): "/dev/null: not a regular file",
         ("-o", str(tmp_path / "o"), "--glob", "/abs/*"): "--glob '/abs/*': must be relative (it is matched under each input directory)",  # noqa: E501
     }
     for args, message in cases.items():

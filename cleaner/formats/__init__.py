@@ -75,7 +75,7 @@ def documents(units: list, fields: object = None) -> Iterator[Doc]:  # type: ign
         name = str(unit.relative)
         if unit.jsonl:
             lost: list[tuple[int, str]] = []
-            for first, block in jsonl.lines_in(unit.source, 1 << 18, lambda n, why: lost.append((n, why))):
+            for first, block in jsonl.lines_in(unit.source, 1 << 18, lambda n, why, lost=lost: lost.append((n, why))):
                 for offset, line in enumerate(block.split(b"\n")):
                     if not line.strip():
                         continue
