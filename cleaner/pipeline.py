@@ -147,9 +147,21 @@ class Pipeline:
         """The clean text alone: ``pipeline(text)``."""
         return self.clean(text).text
 
-    def clean_batch(self, batch: dict[str, list[Any]], text_column: str = "text") -> dict[str, list[Any]]:
-        """For ``datasets.Dataset.map(pipeline.clean_batch, batched=True)``: replaces the text column."""
-        return {**batch, text_column: [self(text) for text in batch[text_column]]}
+    def clean_batch(
+        self, batch: dict[str, list[Any]], text_column: str = "text", url_column: str | None = "url"
+    ) -> dict[str, list[Any]]:
+        """For ``datasets.Dataset.map(pipeline.clean_batch, batched=True)``: replaces the text column.
+
+        A ``url_column`` in the batch chooses the site-targeted sets per row, as ``--url-field`` does.
+        """
+        urls = batch.get(url_column) if url_column else None
+        if urls is None:
+            return {**batch, text_column: [self(text) for text in batch[text_column]]}
+        texts = [
+            self.clean(text, url=url if isinstance(url, str) else None).text
+            for text, url in zip(batch[text_column], urls, strict=True)
+        ]
+        return {**batch, text_column: texts}
 
 
 @dataclass(frozen=True)

@@ -27,23 +27,5 @@ def clean_dataset(
     """
     pipe = pipeline if pipeline is not None else Pipeline.from_rules(*rules)
     columns = getattr(ds, "column_names", None) or []
-    url = url_column if url_column in columns else None
-    return ds.map(
-        _CleanUrlBatch(pipe, text_column, url), batched=True, num_proc=num_proc,
-    )  # fmt: skip
-
-
-class _CleanUrlBatch:
-    """``Dataset.map``'s function: the text column cleaned with each row's url (a picklable callable)."""
-
-    def __init__(self, pipeline: Pipeline, text_column: str, url_column: str | None) -> None:
-        self.pipeline, self.text_column, self.url_column = pipeline, text_column, url_column
-
-    def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
-        texts = batch[self.text_column]
-        urls = batch[self.url_column] if self.url_column else [None] * len(texts)
-        cleaned = [
-            self.pipeline.clean(text, url=url if isinstance(url, str) else None).text
-            for text, url in zip(texts, urls, strict=True)
-        ]
-        return {**batch, self.text_column: cleaned}
+    kwargs = {"text_column": text_column, "url_column": url_column if url_column in columns else None}
+    return ds.map(pipe.clean_batch, batched=True, fn_kwargs=kwargs, num_proc=num_proc)
