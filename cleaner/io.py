@@ -172,7 +172,7 @@ def discover(inputs: list[Path], pattern: str | None = None) -> list[Unit]:
         elif item.exists():
             raise InputError(f"{item}: not a regular file or directory")
         else:
-            raise InputError(f"{item}: no such file or directory")
+            raise InputError(f"{item}: no such file" + ("" if item.suffix else " or directory"))
     seen: dict[Path, Path] = {}
     for unit in units:
         if unit.relative in seen:
