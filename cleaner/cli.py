@@ -126,10 +126,12 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
         raise _fail(f"{exc.filename or 'cleaner'}: {exc.strerror or exc}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    for failure in result.failed_documents[:MAX_ERRORS_SHOWN]:
+    errors_file = output is not None and not dry_run and (output / "errors.jsonl").is_file()
+    shown = MAX_ERRORS_SHOWN if errors_file else None  # without an errors.jsonl, stderr is the record: all of it
+    for failure in result.failed_documents[:shown]:
         source, error = failure["source"], failure["error"]
         typer.echo(f"cleaner: {error}" if error.startswith(source) else f"cleaner: {source}: {error}", err=True)
-    if result.failed > MAX_ERRORS_SHOWN:
+    if errors_file and result.failed > MAX_ERRORS_SHOWN:
         typer.echo(f"cleaner: ... and {result.failed - MAX_ERRORS_SHOWN} more failed documents", err=True)
     if not quiet and not to_stdout:
         typer.echo(_summary(result, output, dry_run), err=True)
@@ -233,7 +235,8 @@ class _progress:  # noqa: N801 - used as a context manager, reads like a functio
 
 
 def _summary(r: RunReport, output: Path | None, dry_run: bool) -> str:
-    where = f"   see {output / 'errors.jsonl'}" if r.failed and output is not None and not dry_run else ""
+    listed = r.failed and output is not None and not dry_run and (output / "errors.jsonl").is_file()
+    where = f"   see {output / 'errors.jsonl'}" if listed else ""
     lines = [
         f"documents  {r.documents:>12,}" + (f"   ({r.skipped_units} complete outputs skipped)" if r.skipped_units else ""),  # noqa: E501
         f"failed     {r.failed:>12,}{where}",

@@ -10,6 +10,7 @@ chosen with ``--format jsonl``.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,9 @@ from typing import IO
 from cleaner.errors import OutputError
 from cleaner.formats.jsonl import members
 from cleaner.io import Unit
+
+#: What is read of stdin to tell JSONL from text.
+PEEK_BYTES = 1 << 16
 
 
 def detect_kind(data: bytes) -> str:
@@ -40,13 +44,19 @@ def detect_kind(data: bytes) -> str:
 
 @contextmanager
 def stdin_unit(stream: IO[bytes], kind: str = "auto") -> Iterator[Unit]:
-    """stdin as a unit named ``stdin.txt`` or ``stdin.jsonl``; the temporary copy goes afterwards."""
-    data = stream.read()
+    """stdin as a unit named ``stdin.txt`` or ``stdin.jsonl``; the temporary copy goes afterwards.
+
+    Only the first block is held to decide the kind; the rest is copied through in chunks,
+    so a corpus piped in does not have to fit in memory.
+    """
+    head = stream.read(PEEK_BYTES)
     if kind == "auto":
-        kind = detect_kind(data)
+        kind = detect_kind(head)
     with tempfile.TemporaryDirectory(prefix="cleaner-stdin-") as tmp:
         path = Path(tmp) / f"stdin.{kind}"
-        path.write_bytes(data)
+        with path.open("wb") as copy:
+            copy.write(head)
+            shutil.copyfileobj(stream, copy, 1 << 20)
         yield Unit(path, Path(path.name), kind == "jsonl", False, None)
 
 
