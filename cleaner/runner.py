@@ -486,6 +486,7 @@ def _run(  # noqa: PLR0912, PLR0913
     progress: Callable[[int, int], None] | None,
 ) -> RunReport:
     unit_reports: dict[int, RunReport] = {}
+    previous = _read_errors(journal.root.parent / ERRORS_FILE) if journal is not None and options.resume else []
     todo = []
     skipped = 0
     done_entries = []
@@ -498,7 +499,8 @@ def _run(  # noqa: PLR0912, PLR0913
                 done_entries.append(entry)
                 skipped += 1
                 continue
-            if target(unit).exists():  # complete, from a run without a journal: skipped, not counted
+            if target(unit).exists():  # complete, from a run the journal does not know: its failures stay
+                unit_reports[index] = _earlier_failures(previous, name)
                 skipped += 1
                 continue
         todo.append(index)
@@ -586,6 +588,26 @@ def _finish(report: RunReport, options: RunOptions, journal: Journal | None, led
     if options.report is not None and not options.dry_run:
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
         write_text_atomic(options.report, text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _read_errors(path: Path) -> list[dict[str, Any]]:
+    """The entries of an existing ``errors.jsonl`` (a line that does not parse is skipped)."""
+    entries = []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                continue
+    return entries
+
+
+def _earlier_failures(previous: list[dict[str, Any]], unit: str) -> RunReport:
+    """A complete unit's failures from an earlier ``errors.jsonl``, kept when its output is skipped."""
+    report = RunReport()
+    report.failed_documents = [e for e in previous if isinstance(e, dict) and e.get("source") == unit]
+    report.documents = report.failed = len(report.failed_documents)
+    return report
 
 
 def _copy_atomic(source: Path, target: Path) -> None:

@@ -383,3 +383,14 @@ def test_a_pattern_that_unrolls_to_a_million_items_is_refused_at_load(tmp_path: 
     assert (result.exit_code, result.stderr) == (
         EXIT_USAGE, f"cleaner: {rules}:5:12: rule 'huge': pattern too large: its counted repeats unroll to about 1,000,001 items (limit 20,000)\n"  # noqa: E501
     )  # fmt: skip
+
+
+def test_resuming_a_complete_run_keeps_its_failures(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "c.jsonl").write_text('{"id": "a", "text": "正文。\\n"}\n{broken\n', encoding="utf-8")
+    first = clean(str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    errors = (tmp_path / "out" / "errors.jsonl").read_bytes()
+    again = clean(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--resume")
+    assert first.exit_code == again.exit_code == EXIT_SOME_FAILED
+    assert (tmp_path / "out" / "errors.jsonl").read_bytes() == errors
+    assert json.loads(errors)["error"].startswith("line 2: malformed JSON")
