@@ -166,8 +166,9 @@ def _clean_corpus(  # noqa: PLR0913
         to_stdout = output is None and not dry_run
         if to_stdout and not (all(u.jsonl for u in units) or (len(units) == 1 and units[0].kind == "txt")):
             raise _fail("several text files, a directory or a parquet file need -o (one text file or JSONL can go to stdout)")  # noqa: E501
+        one_text = len(units) == 1 and units[0].kind == "txt"  # one document: no worker pool to start
         options = RunOptions(
-            output=output, jobs=(jobs or os.cpu_count() or 1) if not to_stdout or len(units) > 1 or units[0].jsonl else 1,
+            output=output, jobs=1 if one_text else jobs or os.cpu_count() or 1,
             text_field=text_field, id_field=id_field, url_field=url_field, resume=resume, dry_run=dry_run,
             ledger=ledger, report=report, in_place=in_place,
         )  # fmt: skip
