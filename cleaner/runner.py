@@ -485,7 +485,7 @@ def _run(  # noqa: PLR0912, PLR0913
     sink: IO[bytes] | None,
     progress: Callable[[int, int], None] | None,
 ) -> RunReport:
-    unit_reports: dict[int, RunReport] = {}
+    earlier: deque[tuple[int, RunReport]] = deque()  # units a previous run completed, in input order
     previous = _read_errors(journal.root.parent / ERRORS_FILE) if journal is not None and options.resume else []
     todo = []
     skipped = 0
@@ -495,12 +495,12 @@ def _run(  # noqa: PLR0912, PLR0913
         if options.resume and target is not None:
             entry = journal.done(name, target(unit)) if journal is not None else None
             if entry is not None:
-                unit_reports[index] = RunReport.from_state(entry["report"])
+                earlier.append((index, RunReport.from_state(entry["report"])))
                 done_entries.append(entry)
                 skipped += 1
                 continue
             if target(unit).exists():  # complete, from a run the journal does not know: its failures stay
-                unit_reports[index] = _earlier_failures(previous, name)
+                earlier.append((index, _earlier_failures(previous, name)))
                 skipped += 1
                 continue
         todo.append(index)
@@ -515,7 +515,7 @@ def _run(  # noqa: PLR0912, PLR0913
     if journal is not None:
         _PARENT_FDS[:] = [journal.lock_fd] if journal.lock_fd is not None else []
     writer: Any = None
-    unit_report = RunReport()
+    report, unit_report = RunReport(), RunReport()
     documents = done_bytes = 0
     try:
         for batch, result in _ordered(_batches(units, todo, options), options, pipeline):
@@ -541,7 +541,8 @@ def _run(  # noqa: PLR0912, PLR0913
                     journal.record(str(unit.relative), wrote, unit_report.to_state())
                 if writer is not None:
                     writer.commit() if wrote else writer.abort()
-                unit_reports[batch.unit] = unit_report
+                _merge_in_order(report, earlier, before=batch.unit)
+                report.merge(unit_report)
                 unit_report, writer = RunReport(), None
     except BaseException:
         if writer is not None:
@@ -551,12 +552,16 @@ def _run(  # noqa: PLR0912, PLR0913
         raise
     finally:
         _PARENT_FDS.clear()
-    report = RunReport()
-    for index in sorted(unit_reports):
-        report.merge(unit_reports[index])  # in input order, however the run was split
+    _merge_in_order(report, earlier, before=len(units))
     report.skipped_units = skipped
     _finish(report, options, journal, ledger, target is not None)
     return report
+
+
+def _merge_in_order(report: RunReport, earlier: deque[tuple[int, RunReport]], before: int) -> None:
+    """Fold in the earlier units that come before unit ``before``: the report reads in input order."""
+    while earlier and earlier[0][0] < before:
+        report.merge(earlier.popleft()[1])
 
 
 def _writer_for(
