@@ -397,7 +397,7 @@ def explain(  # noqa: PLR0913
             is_writable_file_target(output)
         pipeline = _safe_pipeline(rules)
         with documents_of([file], None, Fields(text_field, id_field, url_field)) as docs:
-            doc = next((d for d in docs if doc_id is None or d.id == doc_id), None)  # type: ignore[attr-defined]
+            doc = next((d for d in docs if doc_id is None or d.id == doc_id), None)
         if doc is None:
             raise _fail(f"{file}: no document" + (f" with id '{doc_id}'" if doc_id else ""))
         if doc.error is not None:
@@ -488,7 +488,7 @@ def diff(  # noqa: PLR0913
     try:
         old, new = _safe_pipeline(rules), _safe_pipeline(against)
         with documents_of(corpus, glob, Fields(text_field, id_field, url_field)) as docs:
-            diffs = diff_documents(islice(docs, sample), old, new, failed.append)  # type: ignore[arg-type]
+            diffs = diff_documents(islice(docs, sample), old, new, failed.append)
         with stdout_errors():
             _print_diffs(diffs, summarise(diffs))
     except CleanerError as exc:

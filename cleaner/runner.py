@@ -26,9 +26,10 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -136,6 +137,25 @@ def _init_child(pipeline: Pipeline, options: RunOptions) -> None:
         except OSError:
             pass
     _init_worker(pipeline, options)
+
+
+@contextmanager
+def _worker_signals() -> Iterator[None]:
+    """While the pool forks: Ctrl-C ignored and SIGTERM fatal, as kernel dispositions the workers inherit.
+
+    Set in the parent around the fork, not only in ``_init_child``: a worker that never gets
+    to run Python (a lock held by another parent thread at fork time) would otherwise keep
+    the parent's Python-level SIGTERM handler, ignore ``Pool.terminate`` and hang the run.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread; the caller owns them
+        return
+    saved = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved[0] if saved[0] is not None else signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, saved[1] if saved[1] is not None else signal.SIG_DFL)
 
 
 def _clean_batch(batch: _Batch) -> _BatchResult:
@@ -337,7 +357,9 @@ def _ordered(batches: Iterator[_Batch], options: RunOptions, pipeline: Pipeline)
     # script on stdin) need not be importable, as spawn and forkserver require. Workers use nothing
     # a parent thread (the progress bar) could be holding.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(options.jobs, initializer=_init_child, initargs=(pipeline, options)) as pool:
+    with _worker_signals():
+        pool = context.Pool(options.jobs, initializer=_init_child, initargs=(pipeline, options))
+    with pool:
         window: deque[tuple[_Batch, Any]] = deque()
         for batch in batches:
             meta = _Batch(batch.unit, batch.kind, batch.name, b"", batch.first_line, batch.last, batch.error,

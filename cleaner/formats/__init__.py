@@ -13,11 +13,15 @@ so adding a format touches one module and :func:`kind_of`.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cleaner.formats.jsonl import is_jsonl
+from cleaner.formats.jsonl import Fields, is_jsonl
+
+if TYPE_CHECKING:
+    from cleaner.io import Unit  # cleaner.io imports this package: only for annotations
 
 #: What a failing read of a (possibly compressed) file raises: OS errors, a truncated gzip
 #: stream (EOFError), a bad deflate block (zlib.error), a corrupt zstd frame (ZstdError).
@@ -60,7 +64,7 @@ class Doc:
     error: str | None = None
 
 
-def documents(units: list, fields: object = None) -> Iterator[Doc]:  # type: ignore[type-arg]
+def documents(units: Iterable[Unit], fields: Fields | None = None) -> Iterator[Doc]:
     """Every document of ``units`` (from :func:`cleaner.io.discover`), in order, whatever their format.
 
     This is how commands other than ``clean`` read a corpus (explain, diff, lint --corpus,
@@ -70,12 +74,12 @@ def documents(units: list, fields: object = None) -> Iterator[Doc]:  # type: ign
     from cleaner.formats import jsonl, parquet
     from cleaner.formats.txt import decode_bytes, universal_newlines
 
-    fields = fields if isinstance(fields, jsonl.Fields) else jsonl.Fields()
+    fields = fields or Fields()
     for unit in units:
         name = str(unit.relative)
         if unit.jsonl:
             lost: list[tuple[int, str]] = []
-            for first, block in jsonl.lines_in(unit.source, 1 << 18, lambda n, why, lost=lost: lost.append((n, why))):
+            for first, block in jsonl.lines_in(unit.source, 1 << 18, _collect(lost)):
                 for offset, line in enumerate(block.split(b"\n")):
                     if not line.strip():
                         continue
@@ -108,3 +112,12 @@ def documents(units: list, fields: object = None) -> Iterator[Doc]:  # type: ign
                 yield Doc(name, "", None, name, f"{name}: cannot read ({exc.strerror})")
             else:
                 yield Doc(name, text, None, name)
+
+
+def _collect(into: list[tuple[int, str]]) -> Callable[[int, str], None]:
+    """A ``lines_in`` error callback that keeps (line, reason) for the reader to report after the lines."""
+
+    def add(line: int, why: str) -> None:
+        into.append((line, why))
+
+    return add

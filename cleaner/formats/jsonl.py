@@ -44,7 +44,7 @@ def open_read(path: Path) -> IO[bytes]:
     """A binary stream of the decompressed bytes."""
     kind = compression(path)
     if kind == "gz":
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     if kind == "zst":
         return io.BufferedReader(_ZstdReader(path.open("rb")), buffer_size=1 << 16)
     return path.open("rb")
@@ -95,7 +95,7 @@ def open_write(path: Path, kind: str | None) -> IO[bytes]:
         # mtime=0: the same input gives byte-identical output, run after run
         raw = path.open("wb")
         stream = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
-        stream.myfileobj = raw  # close the file with the stream, as gzip.open does
+        stream.myfileobj = raw  # type: ignore[assignment]  # closed with the stream, as gzip.open does
         return stream  # type: ignore[return-value]
     if kind == "zst":
         import zstandard

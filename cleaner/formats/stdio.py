@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import IO
 
 from cleaner.errors import OutputError
-from cleaner.formats.jsonl import members
+from cleaner.formats import Doc
+from cleaner.formats.jsonl import Fields, members
 from cleaner.io import Unit
 
 #: What is read of stdin to tell JSONL from text.
@@ -79,7 +80,7 @@ def stdout_errors() -> Iterator[None]:
 
 
 @contextmanager
-def documents_of(items: list[str], pattern: str | None = None, fields: object = None) -> Iterator[Iterator[object]]:
+def documents_of(items: list[str], pattern: str | None = None, fields: Fields | None = None) -> Iterator[Iterator[Doc]]:
     """The documents of command-line inputs (files, directories, globs, ``-``), whatever their format.
 
     What every command but ``clean`` reads through (``clean`` streams units to workers):
