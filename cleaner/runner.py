@@ -177,6 +177,8 @@ def _clean_batch(batch: _Batch) -> _BatchResult:
         output, outcome = _clean_json_doc(batch.name, batch.first_line + offset, line)
         report.add(outcome)
         outcomes.append(outcome)
+        if output is None and _OPTIONS.in_place:
+            output = line + b"\n"  # replacing the input: a line that failed stays as it was
         if output is not None:
             outputs.append(output)
     return _BatchResult(b"".join(outputs), report, _ledger_bytes(outcomes))
@@ -190,13 +192,13 @@ def _clean_parquet_rows(batch: _Batch, report: RunReport) -> _BatchResult:
         row = batch.first_line + offset
         if text is None:
             outcome = DocOutcome(id=doc_id, source=batch.name, error=f"row {row}: field '{_OPTIONS.text_field}' is missing or not a string")  # noqa: E501
-            texts.append(None)
+            texts.append(parquet.KEEP_ROW if _OPTIONS.in_place else None)
         else:
             try:
                 result = _clean(text, doc_id, url, batch.name)
             except CleanerError as exc:
                 outcome = DocOutcome(id=doc_id, source=batch.name, error=f"row {row}: {exc}")
-                texts.append(None)
+                texts.append(text if _OPTIONS.in_place else None)
             else:
                 outcome = _outcome(doc_id, batch.name, result, len(text), _OPTIONS.ledger is not None)
                 texts.append(result.text)
@@ -290,7 +292,7 @@ def _batches(units: list[Unit], todo: list[int], options: RunOptions) -> Iterato
         if unit.parquet:
             yield from _parquet_batches(index, unit, name, options)
         elif unit.jsonl:
-            yield from _jsonl_batches(index, unit, name, options.batch_bytes)
+            yield from _jsonl_batches(index, unit, name, options)
         else:
             try:
                 data = unit.source.read_bytes()
@@ -318,15 +320,21 @@ def _parquet_batches(index: int, unit: Unit, name: str, options: RunOptions) -> 
             rows_read = first_row + len(rows)
     except (OSError, pa.ArrowException) as exc:
         yield pending
-        message = f"{name}: read error at row {rows_read} ({exc}); the rows from there on are lost"
-        yield _Batch(index, "parquet", name, last=True, error=message, error_id=f"{name}:{rows_read}", keep=True)
+        rest = "the file is left as it was" if options.in_place else "the rows from there on are lost"
+        message = f"{name}: read error at row {rows_read} ({exc}); {rest}"
+        yield _Batch(index, "parquet", name, last=True, error=message, error_id=f"{name}:{rows_read}",
+                     keep=not options.in_place)  # fmt: skip
         return
     pending.last = True
     yield pending
 
 
-def _jsonl_batches(index: int, unit: Unit, name: str, size: int) -> Iterator[_Batch]:
-    """Blocks of whole lines, about ``size`` bytes each; the last one is marked (or is a read error)."""
+def _jsonl_batches(index: int, unit: Unit, name: str, options: RunOptions) -> Iterator[_Batch]:
+    """Blocks of whole lines, about ``batch_bytes`` each; the last one is marked (or is a read error).
+
+    After a read error the lines before it are kept, unless the output would replace the input.
+    """
+    size = options.batch_bytes
     failure: list[tuple[int, str]] = []
     pending: _Batch | None = None
     for first_line, block in jsonl.lines_in(unit.source, size, lambda line, why: failure.append((line, why))):
@@ -337,8 +345,10 @@ def _jsonl_batches(index: int, unit: Unit, name: str, size: int) -> Iterator[_Ba
         if pending is not None:
             yield pending
         line, why = failure[0]
-        message = f"{name}: read error at line {line} ({why}); the lines from there on are lost"
-        yield _Batch(index, "jsonl", name, last=True, error=message, error_id=f"{name}:{line}", keep=line > 1)
+        rest = "the file is left as it was" if options.in_place else "the lines from there on are lost"
+        message = f"{name}: read error at line {line} ({why}); {rest}"
+        yield _Batch(index, "jsonl", name, last=True, error=message, error_id=f"{name}:{line}",
+                     keep=line > 1 and not options.in_place)  # fmt: skip
         return
     if pending is None:
         pending = _Batch(index, "jsonl", name, b"")

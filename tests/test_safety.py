@@ -394,3 +394,27 @@ def test_resuming_a_complete_run_keeps_its_failures(tmp_path: Path) -> None:
     assert first.exit_code == again.exit_code == EXIT_SOME_FAILED
     assert (tmp_path / "out" / "errors.jsonl").read_bytes() == errors
     assert json.loads(errors)["error"].startswith("line 2: malformed JSON")
+
+
+def test_in_place_keeps_what_it_could_not_clean(tmp_path: Path) -> None:
+    """Replacing the inputs must not drop a record that failed, nor a file's unreadable rest."""
+    lines = ['{"id": "a", "text": "标题\\n\\n0 阅读:1\\n正文。\\n"}', '{"id": "b", "text": 3}', "{broken"]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = gzip.compress(jsonl_bytes(2000))
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    result = clean(str(tmp_path), "--in-place")
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.stderr.splitlines()[-1].endswith("; the file is left as it was")
+    assert (tmp_path / "cut.jsonl.gz").read_bytes() == data[: len(data) // 2]
+    assert (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines() == [
+        '{"id": "a", "text": "标题\\n\\n正文。\\n"}', lines[1], lines[2]
+    ]
+
+
+def test_in_place_parquet_keeps_rows_that_failed(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"id": ["a", "b"], "text": [ARTICLE.format(n=1), None]}), tmp_path / "c.parquet")
+    result = clean(str(tmp_path / "c.parquet"), "--in-place")
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert pq.read_table(tmp_path / "c.parquet").to_pydict() == {"id": ["a", "b"], "text": [CLEAN.format(n=1), None]}

@@ -14,6 +14,8 @@ from typing import Any
 from cleaner.errors import InputError
 from cleaner.formats.jsonl import Fields
 
+#: A text that stands for "this row's own text, unchanged" (in place, a row that failed is kept as it was).
+KEEP_ROW = "\0keep-row"
 #: Rows per record batch read.
 BATCH_ROWS = 512
 
@@ -77,7 +79,9 @@ class Writer:
             return
         index = record_batch.schema.get_field_index(self.text_field)
         kept = pa.array([t is not None for t in texts])
-        column = pa.array([t if t is not None else "" for t in texts], type=record_batch.schema.field(index).type)
+        old = record_batch.column(index).to_pylist()
+        new = [old[i] if t == KEEP_ROW else t if t is not None else "" for i, t in enumerate(texts)]
+        column = pa.array(new, type=record_batch.schema.field(index).type)
         updated = pa.RecordBatch.from_arrays(
             [column if i == index else record_batch.column(i) for i in range(record_batch.num_columns)],
             schema=record_batch.schema,
