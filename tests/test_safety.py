@@ -418,3 +418,22 @@ def test_in_place_parquet_keeps_rows_that_failed(tmp_path: Path) -> None:
     result = clean(str(tmp_path / "c.parquet"), "--in-place")
     assert result.exit_code == EXIT_SOME_FAILED
     assert pq.read_table(tmp_path / "c.parquet").to_pydict() == {"id": ["a", "b"], "text": [CLEAN.format(n=1), None]}
+
+
+def test_pool_workers_are_forked_with_fatal_sigterm_whatever_the_parent_handles() -> None:
+    """A worker stuck before it runs any Python must still die on Pool.terminate (SIGTERM)."""
+    import multiprocessing
+
+    from cleaner.runner import _worker_signals
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)  # a parent handler that survives SIGTERM
+    try:
+        with _worker_signals():
+            child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(120,))
+            child.start()
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # the parent's own handler is back
+        child.terminate()
+        child.join(timeout=120)  # bounds a hang only
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert child.exitcode == -signal.SIGTERM
