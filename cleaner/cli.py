@@ -390,11 +390,11 @@ def explain(  # noqa: PLR0913
     from cleaner.explain import explain_lines, render_html, render_json, render_text
     from cleaner.formats.jsonl import Fields
     from cleaner.formats.stdio import documents_of, stdout_errors
-    from cleaner.io import is_writable_file_target
+    from cleaner.io import check_file_target
 
     try:
         if output is not None:
-            is_writable_file_target(output)
+            check_file_target(output)
         pipeline = _safe_pipeline(rules)
         with documents_of([file], None, Fields(text_field, id_field, url_field)) as docs:
             doc = next((d for d in docs if doc_id is None or d.id == doc_id), None)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from cleaner.errors import InputError, OutputError
 from cleaner.formats import kind_of
-from cleaner.formats.jsonl import compression
 from cleaner.formats.txt import decode_bytes, read_text
 
 __all__ = [
@@ -238,7 +237,7 @@ def refuse_overwrite(units: list[Unit], output: Path, output_file: bool, in_plac
             )
 
 
-def is_writable_file_target(path: Path) -> None:
+def check_file_target(path: Path) -> None:
     """``OutputError`` unless ``path`` can become a file (``--report``, ``--ledger``, ``explain -o``)."""
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
@@ -250,7 +249,3 @@ def is_writable_file_target(path: Path) -> None:
     if not parent.is_dir():
         raise OutputError(f"{path}: cannot write ({parent} is not a directory)")
 
-
-def output_compression(target: Path) -> str | None:
-    """The compression a written file gets: the one its name says."""
-    return compression(target)

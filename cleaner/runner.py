@@ -41,8 +41,8 @@ from cleaner.io import (
     ERRORS_FILE,
     AtomicFile,
     Unit,
+    check_file_target,
     discover,
-    is_writable_file_target,
     output_is_file,
     refuse_overwrite,
     write_text_atomic,
@@ -496,7 +496,7 @@ def run(  # noqa: PLR0912, PLR0915 - the one loop that ties sources, workers, si
         refuse_overwrite(units, out, output_file, options.in_place, extra)
     if not options.dry_run:
         for path in extra:
-            is_writable_file_target(path)
+            check_file_target(path)
     check_fields(units, options)
 
     def target(unit: Unit) -> Path:
