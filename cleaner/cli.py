@@ -19,7 +19,7 @@ import typer
 
 from cleaner.engine import DEFAULT_TIMEOUT
 from cleaner.errors import EXIT_SOME_FAILED, EXIT_USAGE, CleanerError, RuleTimeoutError
-from cleaner.io import discover, read_text, write_text_atomic
+from cleaner.io import discover, write_text_atomic
 from cleaner.model import Rule, RuleSet
 from cleaner.pipeline import Pipeline
 from cleaner.terminal import ColorMode, patch_typer_metavars, set_colour_mode, stdin_hint, use_colour
@@ -97,13 +97,6 @@ def _pipeline(rules: list[str] | None) -> Pipeline:
     return Pipeline.from_rules(*(rules or []))
 
 
-def _clean_file(pipeline: Pipeline, file: Path) -> str:
-    try:
-        return pipeline(read_text(file))
-    except RuleTimeoutError as exc:
-        raise exc.for_document(str(file)) from None
-
-
 def _expand(items: list[str]) -> list[Path]:
     """Arguments -> paths; a quoted glob (``'data/**/*.jsonl'``) is expanded here, sorted."""
     import glob as globbing
@@ -120,11 +113,17 @@ def _expand(items: list[str]) -> list[Path]:
     return paths
 
 
+class InputFormat(str, Enum):
+    auto = "auto"
+    txt = "txt"
+    jsonl = "jsonl"
+
+
 @app.command()
 def clean(  # noqa: PLR0913 - one option per user-facing knob
     inputs: Annotated[Optional[list[str]], typer.Argument(metavar="INPUT", help="Files, directories or globs; '-' or nothing reads stdin.")] = None,  # noqa: UP007, E501
     rules: RulesOption = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths).")] = None,  # noqa: UP007, E501
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output directory (mirrors input paths), or one file for one input of its kind.")] = None,  # noqa: UP007, E501
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", callback=_at_least_one_job, show_default=False, help="Worker processes (default: all cores).")] = 0,  # noqa: E501
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL field holding the document id (else the line number).")] = "id",  # noqa: E501
@@ -138,49 +137,92 @@ def clean(  # noqa: PLR0913 - one option per user-facing knob
     regex_timeout: Annotated[float, typer.Option(help="Seconds one regex may run on one document.")] = DEFAULT_TIMEOUT,
     engine: Annotated[Engine, typer.Option(help="local: this machine's cores; ray: a Ray cluster (JSONL/parquet).")] = Engine.local,  # noqa: E501
     ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster address (default: start a local one).")] = None,  # noqa: UP007, E501
+    in_place: Annotated[bool, typer.Option(help="Replace the inputs with their clean text (-o may then be the input).")] = False,  # noqa: E501
+    input_format: Annotated[InputFormat, typer.Option("--format", help="What stdin holds (files go by their name).")] = InputFormat.auto,  # noqa: E501
 ) -> None:
-    """Clean files, directories, JSONL corpora or stdin. One text file and no -o prints the clean text."""
+    """Clean files, directories, JSONL corpora or stdin. Without -o one text file, or JSONL, goes to stdout."""
     if engine is Engine.ray:
         _clean_with_ray(inputs or [], rules or [], output, text_field, url_field, ray_address, quiet)
         return
-    from cleaner.progress import ProgressDisplay, run_summary
-    from cleaner.runner import RunOptions, run
-    from cleaner.streams import is_jsonl
+    import signal
 
+    from cleaner.errors import EXIT_INTERRUPTED
+    from cleaner.progress import run_summary
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)  # SIGTERM cleans up like Ctrl-C
     try:
-        pipeline = Pipeline.from_rules(*(rules or []), timeout=regex_timeout)
-        items = inputs or ["-"]
-        if items == ["-"]:
-            stdin_hint("text")
-            sys.stdout.write(pipeline(sys.stdin.read()))
-            return
-        paths = _expand(items)
-        if output is None and not dry_run:
-            if len(paths) != 1 or paths[0].is_dir() or is_jsonl(paths[0]) or paths[0].suffix == ".parquet":
-                raise _fail("several inputs, a directory, a JSONL or parquet file need -o DIR")
-            sys.stdout.write(_clean_file(pipeline, paths[0]))
-            return
-        if not discover(paths, glob):
-            raise _fail(f"{', '.join(items)}: no documents to clean (an empty directory, or nothing matches --glob)")
-        options = RunOptions(
-            output=output, jobs=jobs or os.cpu_count() or 1, text_field=text_field, id_field=id_field,
-            url_field=url_field, resume=resume, dry_run=dry_run, ledger=ledger, report=report,
-        )  # fmt: skip
         started = time.perf_counter()
-        with ProgressDisplay(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = run(paths, pipeline, options, glob, progress)
+        result, to_stdout = _clean_corpus(
+            inputs or ["-"], rules, output, jobs, text_field, id_field, url_field, report, ledger, resume,
+            dry_run, quiet, glob, regex_timeout, in_place, input_format.value,
+        )  # fmt: skip
         elapsed = time.perf_counter() - started
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    for failure in result.failed_documents[:MAX_ERRORS_SHOWN]:
+    except KeyboardInterrupt:
+        raise _fail("interrupted; rerun with --resume" if output else "interrupted", EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or 'cleaner'}: {exc.strerror or exc}") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    errors_file = output is not None and not dry_run and (output / "errors.jsonl").is_file()
+    shown = MAX_ERRORS_SHOWN if errors_file else None  # without an errors.jsonl, stderr is the record: all of it
+    for failure in result.failed_documents[:shown]:
         source, error = failure["source"], failure["error"]
         typer.echo(f"cleaner: {error}" if error.startswith(source) else f"cleaner: {source}: {error}", err=True)
-    if result.failed > MAX_ERRORS_SHOWN:
+    if errors_file and result.failed > MAX_ERRORS_SHOWN:
         typer.echo(f"cleaner: ... and {result.failed - MAX_ERRORS_SHOWN} more failed documents", err=True)
-    if not quiet:
+    if not quiet and not to_stdout:
         typer.echo(run_summary(result, output, dry_run, elapsed, report, ledger), err=True)
     if result.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _clean_corpus(  # noqa: PLR0913
+    items: list[str], rules: list[str] | None, output: Path | None, jobs: int, text_field: str, id_field: str,
+    url_field: str, report: Path | None, ledger: Path | None, resume: bool, dry_run: bool, quiet: bool,
+    glob: str | None, regex_timeout: float, in_place: bool, input_format: str,
+) -> tuple[RunReport, bool]:  # fmt: skip
+    """The body of ``clean``: stdin or paths -> units -> the runner, into -o, or stdout."""
+    from contextlib import nullcontext
+
+    from cleaner.formats.stdio import stdin_unit, stdout_errors
+    from cleaner.progress import ProgressDisplay
+    from cleaner.runner import RunOptions, run
+
+    if "-" in items and items != ["-"]:
+        raise _fail("'-' (stdin) cannot be combined with other inputs")
+    if in_place and output is None:
+        if len(items) != 1 or items == ["-"]:
+            raise _fail("--in-place takes one input file or directory (or give -o)")
+        output = Path(items[0])
+    if in_place and resume:
+        raise _fail("--in-place and --resume do not go together: every output already exists")
+    pipeline = _safe_pipeline(rules, timeout=regex_timeout)
+    if items == ["-"]:
+        stdin_hint("text or JSONL")
+    reading = stdin_unit(sys.stdin.buffer, input_format) if items == ["-"] else nullcontext(None)
+    with reading as stdin:
+        paths = [stdin.source] if stdin is not None else [Path(item) for item in items]
+        units = [stdin] if stdin is not None else discover(paths, glob)
+        if not units:
+            raise _fail(f"{', '.join(items)}: no documents to clean (an empty directory, or nothing matches --glob)")
+        to_stdout = output is None and not dry_run
+        if to_stdout and not (all(u.jsonl for u in units) or (len(units) == 1 and units[0].kind == "txt")):
+            raise _fail("several text files, a directory or a parquet file need -o (one text file or JSONL can go to stdout)")  # noqa: E501
+        one_text = len(units) == 1 and units[0].kind == "txt"  # one document: no worker pool to start
+        options = RunOptions(
+            output=output, jobs=1 if one_text else jobs or os.cpu_count() or 1,
+            text_field=text_field, id_field=id_field, url_field=url_field, resume=resume, dry_run=dry_run,
+            ledger=ledger, report=report, in_place=in_place,
+        )  # fmt: skip
+        sink = sys.stdout.buffer if to_stdout else None
+        showing = not quiet and not to_stdout and sys.stderr.isatty()
+        with stdout_errors() if to_stdout else nullcontext(), ProgressDisplay(enabled=showing) as progress:
+            return run(paths, pipeline, options, glob, progress, units=units, sink=sink), to_stdout
 
 
 def _clean_with_ray(
@@ -194,7 +236,7 @@ def _clean_with_ray(
     except ImportError:
         raise _fail("--engine ray needs Ray: pip install 'chrome-cleaner[ray]'") from None
     try:
-        Pipeline.from_rules(*rules)  # a bad rule file fails here, before a cluster starts
+        _safe_pipeline(rules)  # a bad rule file fails here, before a cluster starts
         summary = ray_engine.run(_expand(inputs), output, rules, text_field, url_field, address)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
@@ -427,40 +469,65 @@ class ExplainFormat(str, Enum):
 
 
 @app.command()
-def explain(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The raw document; '-' reads stdin.")],
+def explain(  # noqa: PLR0913
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The raw document: a text file, a JSONL/gz/zst or parquet file, or '-' (stdin).")],  # noqa: E501
     rules: RulesOption = None,
     format: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,  # noqa: A002
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,  # noqa: UP007, E501
+    doc_id: Annotated[Optional[str], typer.Option("--id", help="Which document of a JSONL or parquet file (default: the first).")] = None,  # noqa: UP007, E501
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL field holding the document id.")] = "id",
+    url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
 ) -> None:
     """Show which rule removed which line (text margin, JSON, or a self-contained HTML page)."""
+    from cleaner.errors import EXIT_INTERRUPTED
     from cleaner.explain import explain_lines, render_html, render_json, render_text
+    from cleaner.formats.jsonl import Fields
+    from cleaner.formats.stdio import documents_of, stdout_errors
+    from cleaner.io import check_file_target
 
     try:
-        text = _read_stdin("-") if str(file) == "-" else read_text(file)
-        result = _pipeline(rules).clean(text)
+        if output is not None:
+            check_file_target(output)
+        pipeline = _safe_pipeline(rules)
+        if file == "-":
+            stdin_hint("a document")
+        with documents_of([file], None, Fields(text_field, id_field, url_field)) as docs:
+            doc = next((d for d in docs if doc_id is None or d.id == doc_id), None)
+        if doc is None:
+            raise _fail(f"{file}: no document" + (f" with id '{doc_id}'" if doc_id else ""))
+        if doc.error is not None:
+            raise _fail(doc.error if doc.error.startswith(doc.source) else f"{doc.source}: {doc.error}", EXIT_SOME_FAILED)
+        text = doc.text
+        try:
+            result = pipeline.clean(text, url=doc.url, path=doc.source)
+        except RuleTimeoutError as exc:
+            raise exc.for_document(doc.id) from None
+        if format is ExplainFormat.json:
+            page = render_json(result) + "\n"
+        elif format is ExplainFormat.html:
+            page = render_html(explain_lines(text, result), Path(doc.id).name if doc.id == doc.source else doc.id)
+        else:
+            page = render_text(explain_lines(text, result))
+            if output is None and use_colour(sys.stdout):
+                page = "".join(_colour(line) for line in page.splitlines(keepends=True))
+        if output is None:
+            with stdout_errors():
+                sys.stdout.write(page)
+        else:
+            write_text_atomic(output, page)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    if format is ExplainFormat.json:
-        page = render_json(result) + "\n"
-    elif format is ExplainFormat.html:
-        page = render_html(explain_lines(text, result), file.name if str(file) != "-" else "stdin")
-    else:
-        page = render_text(explain_lines(text, result))
-        if output is None and use_colour(sys.stdout):
-            page = "".join(_colour(line) for line in page.splitlines(keepends=True))
-    if output is None:
-        sys.stdout.write(page)
-    else:
-        write_text_atomic(output, page)
+    except KeyboardInterrupt:
+        raise _fail("interrupted", EXIT_INTERRUPTED) from None
 
 
-def _read_stdin(name: str) -> str:
-    """stdin's bytes, decoded like a file's (BOM, UTF-8, then detection)."""
-    from cleaner.io import decode_bytes
-
-    stdin_hint("a document")
-    return decode_bytes(sys.stdin.buffer.read(), name).replace("\r\n", "\n").replace("\r", "\n")
+def _safe_pipeline(rules: list[str] | None, **kwargs: object) -> Pipeline:
+    """``Pipeline.from_rules``, with a rule file too deeply nested for the YAML reader as one line."""
+    try:
+        return Pipeline.from_rules(*(rules or []), **kwargs)  # type: ignore[arg-type]
+    except RecursionError:
+        raise _fail(f"{', '.join(rules or ['default'])}: YAML nested too deep to load") from None
 
 
 def _colour(line: str) -> str:
@@ -518,24 +585,44 @@ def _baseline_and_candidate(
 
 
 @app.command()
-def diff(
-    corpus: Annotated[Path, typer.Argument(help="A directory of raw documents (or one file).")],
+def diff(  # noqa: PLR0913
+    corpus: Annotated[list[str], typer.Argument(metavar="INPUT", help="Raw documents: directories, files (txt, JSONL, parquet), globs or '-'.")],  # noqa: E501
     rules: Annotated[Optional[list[str]], typer.Option("--rules", "-r", metavar="RULES", help="The candidate rule sets (name or YAML path; repeat for several).")] = None,  # noqa: UP007, E501
     baseline: BaselineOption = None,
     against: AgainstOption = None,
     sample: Annotated[int, typer.Option(help="At most this many documents (first in path order).")] = 1000,
-    glob: Annotated[str, typer.Option(help="Which files to take from directories.")] = "*.txt",
+    glob: Annotated[Optional[str], typer.Option(help="Which files to take from directories (default: *.txt, JSONL, parquet).")] = None,  # noqa: UP007, E501
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL field holding the document id.")] = "id",
+    url_field: Annotated[str, typer.Option(help="JSONL field holding the url, for applies_to.")] = "url",
 ) -> None:
     """Lines that only the candidate rules remove (+) or only the baseline removed (-), per document."""
-    from cleaner.diffing import diff_files, summarise
+    from itertools import islice
+
+    from cleaner.diffing import diff_documents, summarise
+    from cleaner.errors import EXIT_INTERRUPTED
+    from cleaner.formats.jsonl import Fields
+    from cleaner.formats.stdio import documents_of, stdout_errors
 
     old_sets, new_sets = _baseline_and_candidate(baseline, rules, against)
+    failed: list[str] = []
     try:
-        old, new = _pipeline(old_sets), Pipeline.from_rules(*new_sets)
-        files = [(unit.source, str(unit.relative)) for unit in discover([corpus], glob)][:sample]
-        diffs = diff_files(files, old, new)
+        old, new = _safe_pipeline(old_sets), _safe_pipeline(new_sets)
+        with documents_of(corpus, glob, Fields(text_field, id_field, url_field)) as docs:
+            diffs = diff_documents(islice(docs, sample), old, new, failed.append)
+        with stdout_errors():
+            _print_diffs(diffs, summarise(diffs))
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", EXIT_INTERRUPTED) from None
+    for error in failed[:MAX_ERRORS_SHOWN]:
+        typer.echo(f"cleaner: {error}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _print_diffs(diffs: list, summary: dict) -> None:  # type: ignore[type-arg]
     for d in diffs:
         if not d.changed:
             continue
@@ -544,13 +631,12 @@ def diff(
             typer.echo(f"+ {number:>5} {rule}: {text}")
         for number, rule, text in d.newly_kept:
             typer.echo(f"- {number:>5} {rule}: {text}")
-    summary = summarise(diffs)
     typer.echo(
         f"{summary['documents_changed']} of {summary['documents']} documents changed; "
         f"{summary['lines_newly_removed']} lines newly removed, {summary['lines_newly_kept']} newly kept"
     )
     for label in ("newly_removed_by_rule", "newly_kept_by_rule"):
-        for rule, count in summary[label].items():  # type: ignore[attr-defined]
+        for rule, count in summary[label].items():
             typer.echo(f"  {label.split('_by')[0].replace('_', ' ')} by {rule}: {count}")
 
 

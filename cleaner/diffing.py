@@ -7,11 +7,13 @@ configurations over a sample, and read the lines whose fate changed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaner.errors import RuleTimeoutError
 from cleaner.explain import explain_lines
+from cleaner.formats import Doc
 from cleaner.io import read_text
 from cleaner.pipeline import Pipeline
 
@@ -29,13 +31,16 @@ class DocDiff:
         return bool(self.newly_removed or self.newly_kept)
 
 
-def removed_by(pipeline: Pipeline, text: str) -> dict[int, str]:
+def removed_by(pipeline: Pipeline, text: str, url: str | None = None, path: str | None = None) -> dict[int, str]:
     """Line number -> the rule that removed that input line."""
-    return {line.number: line.rule_id for line in explain_lines(text, pipeline.clean(text)) if line.rule_id}
+    result = pipeline.clean(text, url=url, path=path)
+    return {line.number: line.rule_id for line in explain_lines(text, result) if line.rule_id}
 
 
-def diff_document(name: str, text: str, old: Pipeline, new: Pipeline) -> DocDiff:
-    before, after = removed_by(old, text), removed_by(new, text)
+def diff_document(
+    name: str, text: str, old: Pipeline, new: Pipeline, url: str | None = None, path: str | None = None
+) -> DocDiff:
+    before, after = removed_by(old, text, url, path), removed_by(new, text, url, path)
     lines = text.split("\n")
     result = DocDiff(name)
     for number in sorted(after.keys() - before.keys()):
@@ -47,6 +52,25 @@ def diff_document(name: str, text: str, old: Pipeline, new: Pipeline) -> DocDiff
 
 def diff_files(files: Iterable[tuple[Path, str]], old: Pipeline, new: Pipeline) -> list[DocDiff]:
     return [diff_document(name, read_text(path), old, new) for path, name in files]
+
+
+def diff_documents(
+    docs: Iterable[Doc], old: Pipeline, new: Pipeline, on_error: Callable[[str], None]
+) -> list[DocDiff]:
+    """Diffs of documents read by :mod:`cleaner.formats` (any format); unreadable ones go to ``on_error``.
+
+    A document is named by its id: the relative path of a text file, a JSONL record's id.
+    """
+    diffs = []
+    for doc in docs:
+        if doc.error is not None:
+            on_error(doc.error if doc.error.startswith(doc.source) else f"{doc.source}: {doc.error}")
+            continue
+        try:
+            diffs.append(diff_document(doc.id, doc.text, old, new, doc.url, doc.source))
+        except RuleTimeoutError as exc:
+            on_error(f"{doc.source}: {exc.for_document(doc.id)}")
+    return diffs
 
 
 def summarise(diffs: list[DocDiff]) -> dict[str, object]:

@@ -16,6 +16,7 @@ most rules cost one C-level scan per document instead of one call per line.
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -230,9 +231,30 @@ class _Lines:
         return lo, hi
 
 
+class DocumentBudget(float):
+    """A per-call ``timeout`` that also carries one document's deadline, shared by every rule and round.
+
+    A float, so it travels through every ``timeout`` parameter unchanged; ``_search`` never
+    grants a call more than what is left. Without it, 60 slow lines cost 60 budgets.
+    """
+
+    deadline: float
+
+
+def document_budget(timeout: float, text: str, rules: int) -> DocumentBudget:
+    """``timeout`` plus the per-character allowance of one scan of ``text`` per rule, starting now."""
+    budget = DocumentBudget(timeout)
+    budget.deadline = time.monotonic() + timeout + len(text) * _SECONDS_PER_CHAR * max(rules, 1)
+    return budget
+
+
 def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos: int, timeout: float) -> regex.Match[str] | None:  # noqa: E501
     """One regex call with a budget: ``timeout`` plus time in proportion to the length searched."""
     budget = timeout + (endpos - pos) * _SECONDS_PER_CHAR
+    if isinstance(timeout, DocumentBudget):
+        budget = min(budget, timeout.deadline - time.monotonic())
+        if budget <= 0:
+            raise RuleTimeoutError(rule.id, float(timeout))
     try:
         return pattern.search(text, pos, endpos, timeout=budget)
     except TimeoutError:
@@ -729,6 +751,9 @@ RANGE_KINDS: dict[str, Callable[[Rule, _Lines, float], Iterable[tuple[int, int]]
 
 def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1) -> StripResult:
     """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal."""
+    if not isinstance(timeout, DocumentBudget):  # one call, one document (Pipeline passes one for all rounds)
+        rules = tuple(rules)
+        timeout = document_budget(timeout, text, len(rules))
     lines = _Lines(text)
     n = len(lines.lines)
     owner: list[str | None] = [None] * n

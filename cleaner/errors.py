@@ -14,8 +14,11 @@ from pathlib import Path
 EXIT_OK = 0
 #: Some documents failed; each is reported and the others were written.
 EXIT_SOME_FAILED = 1
-#: Bad usage or a bad rule file: nothing was cleaned.
+#: Bad usage, a bad rule file, or an output that cannot be written or would destroy an input.
 EXIT_USAGE = 2
+#: Interrupted (Ctrl-C, SIGTERM): complete outputs are kept, ``--resume`` finishes the run.
+#: 128 + SIGINT, what shells report for a process Ctrl-C stopped.
+EXIT_INTERRUPTED = 130
 
 
 class CleanerError(Exception):
@@ -81,3 +84,7 @@ class RuleTimeoutError(CleanerError):
 
 class InputError(CleanerError):
     """An input cannot be read: missing file, undecodable bytes, malformed JSONL line."""
+
+
+class OutputError(CleanerError):
+    """An output cannot be written, or writing it would destroy an input: the run stops there."""

@@ -291,6 +291,11 @@ class _SetBuilder:
 
     def compile(self, node: yaml.Node, source: str, rule_id: str | None, ignore_case: bool = False) -> regex.Pattern[str] | None:  # noqa: E501
         flags = regex.MULTILINE | (regex.IGNORECASE if ignore_case else 0)
+        from cleaner.regex_size import MAX_PATTERN_SIZE, pattern_size  # before compiling: compiling eats the memory
+
+        if (size := pattern_size(source)) > MAX_PATTERN_SIZE:
+            self.issue(node, f"pattern too large: its counted repeats unroll to about {size:,} items (limit {MAX_PATTERN_SIZE:,})", rule_id)  # noqa: E501
+            return None
         try:
             return regex.compile(source, flags)
         except regex.error as exc:

@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from ftfy import TextFixerConfig
 
-from cleaner.engine import DEFAULT_TIMEOUT, strip, tidy_lines
-from cleaner.errors import RuleError, RuleIssue
+from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip, tidy_lines
+from cleaner.errors import RuleError, RuleIssue, RuleTimeoutError
 from cleaner.loader import load_builtin, load_rules
 from cleaner.model import CleanResult, Removal, Rule, RuleSet
 from cleaner.normalize import Normalizer
@@ -108,7 +108,7 @@ class Pipeline:
         for index, rule_set in enumerate(self.rule_sets):
             cond = rule_set.applies_to
             if cond is not None:
-                if cond.url is not None and (url is None or not cond.url.search(url)):
+                if cond.url is not None and (url is None or not _url_ok(cond.url, url, rule_set.name, self.timeout)):
                     continue
                 if cond.path is not None and (path is None or not _glob_match(path, cond.path)):
                     continue
@@ -135,9 +135,10 @@ class Pipeline:
         current = text
         rules = plan.rules
         seen: list[str] = []  # the text each round started from, to map later rounds' removals back
+        budget = document_budget(self.timeout, text, len(rules))  # one regex budget for the whole document
         for round_no in range(1, MAX_ROUNDS + 1):
             seen.append(current)
-            stripped = strip(current, rules, self.timeout, round_no)
+            stripped = strip(current, rules, budget, round_no)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
@@ -166,9 +167,21 @@ class Pipeline:
         """The clean text alone: ``pipeline(text)``."""
         return self.clean(text).text
 
-    def clean_batch(self, batch: dict[str, list[Any]], text_column: str = "text") -> dict[str, list[Any]]:
-        """For ``datasets.Dataset.map(pipeline.clean_batch, batched=True)``: replaces the text column."""
-        return {**batch, text_column: [self(text) for text in batch[text_column]]}
+    def clean_batch(
+        self, batch: dict[str, list[Any]], text_column: str = "text", url_column: str | None = "url"
+    ) -> dict[str, list[Any]]:
+        """For ``datasets.Dataset.map(pipeline.clean_batch, batched=True)``: replaces the text column.
+
+        A ``url_column`` in the batch chooses the site-targeted sets per row, as ``--url-field`` does.
+        """
+        urls = batch.get(url_column) if url_column else None
+        if urls is None:
+            return {**batch, text_column: [self(text) for text in batch[text_column]]}
+        texts = [
+            self.clean(text, url=url if isinstance(url, str) else None).text
+            for text, url in zip(batch[text_column], urls, strict=True)
+        ]
+        return {**batch, text_column: texts}
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,14 @@ def _contiguous(rows: list[tuple[int, int]], source: list[str]) -> list[list[tup
         else:
             runs.append([row])
     return runs
+
+
+def _url_ok(pattern: Any, url: str, set_name: str, timeout: float) -> bool:
+    """``applies_to.url`` on one url, with the same budget as a rule's regex (a long url must not hang a run)."""
+    try:
+        return pattern.search(url, timeout=timeout) is not None
+    except TimeoutError:
+        raise RuleTimeoutError(f"{set_name}/applies_to.url", timeout) from None
 
 
 def _line_of(text: str, removal: Removal) -> str:

@@ -72,6 +72,17 @@ class RunReport:
         self.flagged_documents += other.flagged_documents
         self.failed_documents += other.failed_documents
 
+    def to_state(self) -> dict[str, Any]:
+        """Every field as JSON, for the run journal; :meth:`from_state` reads it back."""
+        return {name: getattr(self, name) for name in _STATE_FIELDS}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> RunReport:
+        report = cls(**{name: state[name] for name in _STATE_FIELDS if name in state})
+        for name in ("rule_lines", "rule_chars", "rule_set_documents"):
+            setattr(report, name, Counter(getattr(report, name)))
+        return report
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
@@ -92,3 +103,9 @@ class RunReport:
             "flagged_documents": self.flagged_documents,
             "failed_documents": self.failed_documents,
         }
+
+
+_STATE_FIELDS = (
+    "documents", "failed", "flagged", "chars_in", "chars_out", "rule_lines", "rule_chars",
+    "rule_set_documents", "histogram", "flagged_documents", "failed_documents",
+)  # fmt: skip

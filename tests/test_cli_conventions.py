@@ -79,7 +79,7 @@ def test_help_shows_no_type_labels(command: str) -> None:
 def test_jobs_help_says_all_cores_without_a_zero_default() -> None:
     result = runner.invoke(app, ["clean", "--help"], env=WIDE)
     jobs = [line for line in result.stdout.splitlines() if "--jobs" in line]
-    assert jobs == ["│ --jobs           -j                  N            Worker processes (default: all cores).         │"]
+    assert jobs == ["│ --jobs           -j                   N                 Worker processes (default: all cores).   │"]
     assert "[default: 0]" not in result.stdout
 
 

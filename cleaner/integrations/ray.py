@@ -76,9 +76,10 @@ def run(
     url_field: str = "url", address: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """`cleaner clean --engine ray`: read JSONL or parquet, clean, write the same format; return a summary."""
+    paths = [str(p) for p in inputs]
+    _check_inputs(paths)
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
-    paths = [str(p) for p in inputs]
     parquet = all(p.endswith(".parquet") for p in paths)
     ds = ray.data.read_parquet(paths) if parquet else ray.data.read_json(paths, lines=True)
     cleaned = clean_dataset(ds, rules, text_field, url_field, ledger=True).materialize()
@@ -92,3 +93,25 @@ def run(
     result = cleaned.drop_columns(["removals"])
     (result.write_parquet if parquet else result.write_json)(str(output))
     return dict(summary)
+
+
+def _check_inputs(paths: list[str]) -> None:
+    """Ray reads JSONL or parquet, not a mix and not text files: say so before a cluster starts."""
+    from cleaner.errors import InputError
+    from cleaner.formats import kind_of
+
+    if not paths:
+        raise InputError("--engine ray needs input files (JSONL or parquet), not stdin")
+    kinds = set()
+    for path in paths:
+        local = "://" not in path
+        if local and not Path(path).exists():
+            raise InputError(f"{path}: no such file or directory")
+        if local and Path(path).is_dir():
+            continue  # Ray takes the files it knows under a directory
+        kind = kind_of(Path(path))
+        if kind == "txt":
+            raise InputError(f"{path}: --engine ray reads JSONL or parquet files; clean text files with the local engine")
+        kinds.add(kind)
+    if len(kinds) > 1:
+        raise InputError("--engine ray reads JSONL or parquet in one run, not both")
