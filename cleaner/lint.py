@@ -29,7 +29,8 @@ import regex
 from cleaner.backtracking import catastrophic
 from cleaner.engine import strip
 from cleaner.errors import RuleError, RuleIssue
-from cleaner.io import discover, read_text
+from cleaner.formats import documents
+from cleaner.io import discover
 from cleaner.loader import load_rules
 from cleaner.model import Rule, RuleSet
 from cleaner.testing import example_failures, set_test_failures
@@ -239,8 +240,10 @@ def corpus_findings(rule_sets: list[RuleSet], corpus: Path, max_share: float) ->
     """Rules that never fire on the corpus, and rules that remove more than ``max_share`` of its lines."""
     hits: Counter[str] = Counter()
     total_lines = 0
-    for unit in discover([corpus], "*.txt"):
-        text = read_text(unit.source)
+    for doc in documents(discover([corpus])):
+        if doc.error is not None:
+            continue
+        text = doc.text
         total_lines += sum(1 for line in text.splitlines() if line.strip())
         for rule_set in rule_sets:
             for removal in strip(text, rule_set.rules).removals:

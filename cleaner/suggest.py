@@ -355,30 +355,14 @@ def group_of(group_by: str | None, relative: str, url: str | None) -> str:
 
 
 def documents(inputs: list[Path], text_field: str = "text", url_field: str = "url") -> Iterator[tuple[str, str, str | None]]:  # noqa: E501
-    """(relative path, text, url) for every document of txt trees and JSONL files; undecodable ones skipped."""
-    import json
+    """(relative path, text, url) for every readable document of the inputs, in any format ``clean`` reads."""
+    from cleaner.formats import documents as read_documents
+    from cleaner.formats.jsonl import Fields
+    from cleaner.io import discover
 
-    from cleaner.errors import InputError
-    from cleaner.io import decode_bytes, discover
-    from cleaner.streams import open_read
-
-    for unit in discover(inputs):
-        name = str(unit.relative)
-        if not unit.jsonl:
-            try:
-                yield name, decode_bytes(unit.source.read_bytes(), name), None
-            except (InputError, OSError):
-                continue
-            continue
-        with open_read(unit.source) as stream:
-            for line in stream:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and isinstance(record.get(text_field), str):
-                    url = record.get(url_field)
-                    yield name, record[text_field], url if isinstance(url, str) else None
+    for doc in read_documents(discover(inputs), Fields(text=text_field, url=url_field)):
+        if doc.error is None:
+            yield doc.source, doc.text, doc.url
 
 
 def suggest(

@@ -244,3 +244,36 @@ def test_a_later_round_removal_split_where_the_input_had_other_lines_between(wri
     ]
     for removal in data["removals"]:
         assert raw[removal["start"] : removal["end"]] == removal["text"]
+
+
+def test_lint_corpus_reads_jsonl_gz_records(write, tmp_path: Path) -> None:
+    # the corpus is records in a gzipped JSONL file: each record's text is a document
+    import gzip
+
+    rules = write(
+        "r.yaml",
+        "rules:\n"
+        "  - {id: never, remove: line, match: '^zzz$', examples: {remove: [zzz], keep: [z]}}\n"
+        "  - {id: ad, remove: line, match: '^AD$', examples: {remove: [AD], keep: [ADD]}}\n",
+    )
+    (tmp_path / "corpus").mkdir()
+    records = [{"id": "a", "text": "Body one.\nAD\nMore body.\nStill more.\nEnd."}, {"id": "b", "text": "Other body."}]
+    with gzip.open(tmp_path / "corpus" / "part.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in records)
+    result = runner.invoke(app, ["lint", "--no-timed", str(rules), "--corpus", str(tmp_path / "corpus")])
+    assert (result.exit_code, result.stdout) == (0, (
+        f"{rules}:2:5: warning dead-rule: rule 'never': never fires on {tmp_path / 'corpus'}\n"
+        "0 errors, 1 warning\n"
+    ))
+
+
+def test_suggest_reads_jsonl_gz_records(tmp_path: Path) -> None:
+    import gzip
+
+    from cleaner.suggest import documents
+
+    (tmp_path / "c").mkdir()
+    with gzip.open(tmp_path / "c" / "part.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write(json.dumps({"text": "标题\n正文。", "url": "https://example.com/a"}) + "\n")
+        f.write("not json\n")
+    assert list(documents([tmp_path / "c"])) == [("part.jsonl.gz", "标题\n正文。", "https://example.com/a")]
