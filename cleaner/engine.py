@@ -757,21 +757,19 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     lines = _Lines(text)
     n = len(lines.lines)
     owner: list[str | None] = [None] * n
-    claims: list[tuple[int, str, int, int]] = []
+    claims: list[tuple[int, str, int, int, bool]] = []  # (rank, rule id, first, last, yields to the body)
     spans: dict[int, list[tuple[int, int, str]]] = {}
     for rule in rules:
         if rule.kind == "span":
             for i, start, end in _spans(rule, lines, timeout):
                 spans.setdefault(i, []).append((start, end, rule.id))
         else:
-            rank = _KIND_RANK[rule.kind]
-            if rule.kind in _SHAPE_KINDS:
-                rank = -rank  # negative: the claim yields to the article's body (sorted by abs)
-            claims.extend((rank, rule.id, a, b) for a, b in RANGE_KINDS[rule.kind](rule, lines, timeout))
-    in_body = lines.in_body() if any(rank < 0 for rank, *_ in claims) else None
-    for rank, rule_id, a, b in sorted(claims, key=lambda c: (abs(c[0]), c[1], c[2], c[3])):
+            rank, shape = _KIND_RANK[rule.kind], rule.kind in _SHAPE_KINDS
+            claims.extend((rank, rule.id, a, b, shape) for a, b in RANGE_KINDS[rule.kind](rule, lines, timeout))
+    in_body = lines.in_body() if any(claim[4] for claim in claims) else [False] * n
+    for _, rule_id, a, b, shape in sorted(claims):
         for i in range(a, b + 1):
-            if owner[i] is None and not (rank < 0 and in_body[i]):  # type: ignore[index]
+            if owner[i] is None and not (shape and in_body[i]):
                 owner[i] = rule_id
 
     removals: list[Removal] = []
