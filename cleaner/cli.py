@@ -28,6 +28,7 @@ patch_typer_metavars()
 
 if TYPE_CHECKING:
     from cleaner.evaluate import DocScore
+    from cleaner.report import RunReport
 
 app = typer.Typer(
     name="cleaner",

@@ -38,7 +38,7 @@ from typing import Any
 
 from cleaner.errors import CleanerError, RuleTimeoutError
 from cleaner.io import read_text
-from cleaner.model import CleanResult, Removal
+from cleaner.model import CleanResult
 from cleaner.pipeline import Pipeline
 
 # stdlib ``re``, as in score.py: its \w differs from the ``regex`` module's on combining marks
