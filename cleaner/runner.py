@@ -521,7 +521,18 @@ def run(  # noqa: PLR0912, PLR0915 - the one loop that ties sources, workers, si
 
     journal = Journal(out, options.resume) if writing and not output_file else None  # type: ignore[arg-type]
     with journal if journal is not None else nullcontext():
-        return _run(units, pipeline, options, journal, target if writing else None, sink, progress)
+        try:
+            return _run(units, pipeline, options, journal, target if writing else None, sink, progress)
+        except BaseException:
+            if journal is not None:  # an interrupt can land between a temp file's creation and its writer
+                _remove_temp_files(journal)
+            raise
+
+
+def _remove_temp_files(journal: Journal) -> None:
+    """Delete the hidden ``.NAME.*.tmp`` files under the output directory: the lock says they are this run's."""
+    for stale in journal.root.parent.rglob(".*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def _run(  # noqa: PLR0912, PLR0913
@@ -554,8 +565,7 @@ def _run(  # noqa: PLR0912, PLR0913
         todo.append(index)
     if journal is not None and options.resume:
         journal.keep_ledger(done_entries)
-        for stale in journal.root.parent.rglob(".*.tmp"):  # the lock says no other run owns them
-            stale.unlink(missing_ok=True)
+        _remove_temp_files(journal)  # an earlier run's, killed before it could clean up
 
     ledger = None
     if options.ledger is not None and not options.dry_run and journal is None:
