@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cleaner.sre import parser_and_constants
+from cleaner.sre import in_class, parser_and_constants
 
 Predicate = Callable[[str], bool]
 
@@ -75,7 +75,7 @@ def catastrophic(source: str, flags: int = 0) -> str | None:
             prop = regex.compile(r"[\s\S]")
         marker = chr(_MARK_BASE + len(properties))
         properties[marker] = lambda ch, prop=prop: bool(prop.match(ch))  # type: ignore[misc]
-        return marker if _in_class(source, m.start()) else f"[{marker}]"
+        return marker if in_class(source, m.start()) else f"[{marker}]"
 
     try:
         text = _UNICODE_PROPERTY.sub(mark, source)
@@ -83,21 +83,6 @@ def catastrophic(source: str, flags: int = 0) -> str | None:
     except Exception:  # noqa: BLE001 - syntax only the regex module knows: no static verdict
         return None
     return _Analysis(c, _probes(text), properties).walk(list(tree))
-
-
-def _in_class(source: str, pos: int) -> bool:
-    depth, i = 0, 0
-    while i < pos:
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]" and depth:
-            depth -= 1
-        i += 1
-    return depth > 0
 
 
 def _probes(text: str) -> list[str]:

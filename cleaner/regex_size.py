@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from cleaner.sre import class_end
+
 #: Far above any real chrome pattern (a 10,000-character unrolled pattern is already odd).
 MAX_PATTERN_SIZE = 20_000
 
@@ -41,7 +43,7 @@ def pattern_size(pattern: str) -> int:
                 i = pattern.find("}", i) + 1 or n
             last = 1
         elif ch == "[":
-            i = _class_end(pattern, i)
+            i = class_end(pattern, i)
             last = 1
         elif ch == "(":
             totals.append(0)
@@ -68,26 +70,3 @@ def pattern_size(pattern: str) -> int:
             last = 1
         totals[-1] += last
     return sum(totals)
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """The index after the set starting at ``pattern[i] == '['`` (escapes and nested sets skipped)."""
-    depth = 0
-    n = len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            depth += 1
-            if i + 1 < n and pattern[i + 1] == "]" and depth == 1:
-                i += 1  # ']' first in a set is a literal
-            elif i + 2 < n and pattern[i + 1] == "^" and pattern[i + 2] == "]" and depth == 1:
-                i += 2
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n

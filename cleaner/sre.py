@@ -22,3 +22,42 @@ def parser_and_constants() -> tuple[Any, Any]:
             import sre_constants as constants
             import sre_parse as parser
     return parser, constants
+
+
+def class_end(pattern: str, i: int) -> int:
+    """The index after the set starting at ``pattern[i] == '['`` (escapes and nested sets skipped)."""
+    depth = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+            if i + 1 < n and pattern[i + 1] == "]" and depth == 1:
+                i += 1  # ']' first in a set is a literal
+            elif i + 2 < n and pattern[i + 1] == "^" and pattern[i + 2] == "]" and depth == 1:
+                i += 2
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+def in_class(source: str, pos: int) -> bool:
+    """Whether ``source[pos]`` lies inside a ``[...]`` set of the pattern ``source``."""
+    i = 0
+    while i < pos:
+        if source[i] == "\\":
+            i += 2
+        elif source[i] == "[":
+            end = class_end(source, i)
+            if pos < end:
+                return True
+            i = end
+        else:
+            i += 1
+    return False
