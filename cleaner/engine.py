@@ -152,7 +152,8 @@ class _Lines:
 
     def prose_chars(self, start: int, stop: int) -> int:
         """Visible characters in the prose lines among lines [start, stop)."""
-        return sum(len(visible_text(self._stripped[i])) for i in self.non_empty if start <= i < stop and self.is_prose_at(i))
+        lines = (i for i in self.non_empty if start <= i < stop and self.is_prose_at(i))
+        return sum(len(visible_text(self._stripped[i])) for i in lines)
 
     def is_prose_at(self, i: int) -> bool:
         """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose)."""
@@ -307,7 +308,8 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
             if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
             and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
         ]  # fmt: skip
-    return [i for i in _matching_lines(rule, pattern, lines, lo, hi, timeout) if _guards_ok(rule, lines.stripped(i), timeout)]
+    hits = _matching_lines(rule, pattern, lines, lo, hi, timeout)
+    return [i for i in hits if _guards_ok(rule, lines.stripped(i), timeout)]
 
 
 def _matching_lines(
@@ -506,10 +508,11 @@ def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     """From the first firing line to the end, unless the article resumes below it.
 
     With ``resume``, a heading with more than twice as much prose below it as above, and no copy
-    of the headline above it, is a menu over the article: the removal ends at the next line of prose. And a "Related" box inside the
-    body (prose close above and below the heading)
+    of the headline above it, is a menu over the article: the removal ends at the next line of
+    prose. And a "Related" box inside the body (prose close above and below the heading)
     ends where two lines of prose follow one another again, at most ``BODY_GAP`` lines below:
-    the article goes on there, and the box alone is chrome. Comment sections have no such rule: a comment is prose too.
+    the article goes on there, and the box alone is chrome. Comment sections have no ``resume``:
+    a comment is prose too.
     """
     hits = _firing_lines(rule, lines, timeout)
     if not hits:
@@ -587,6 +590,11 @@ def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
     return rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
 
 
+def _protected(rule: Rule, stripped: str, timeout: float) -> bool:
+    """Whether the rule's ``unless`` matches the line."""
+    return rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is not None
+
+
 def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """Runs of at least ``min_lines`` fitting lines; blank lines neither count nor break a run.
 
@@ -615,7 +623,7 @@ def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int
         absorbable = (
             run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
             and display_width(lines.stripped(i)) <= gap_limit and not _SENTENCE_PUNCT.search(lines.stripped(i))
-            and (rule.unless is None or not _search(rule, rule.unless, lines.stripped(i), 0, len(lines.stripped(i)), timeout))
+            and not _protected(rule, lines.stripped(i), timeout)
         )  # fmt: skip  # a line the rule's ``unless`` protects never sits inside a run
         if absorbable:
             gap.append(i)
@@ -714,7 +722,8 @@ def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tupl
     title_core = _core(lines.stripped(title))
     return [
         (i, i) for i in between
-        if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout) and not _title_part(lines.stripped(i), title_core)
+        if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
+        and not _title_part(lines.stripped(i), title_core)
     ]  # fmt: skip
 
 
