@@ -100,7 +100,7 @@ class _Lines:
 
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
-        "_first_prose", "_copies", "_in_body",
+        "_first_prose", "_copies", "_in_body", "_prose",
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -123,6 +123,7 @@ class _Lines:
         self._first_prose: int | None = -1
         self._copies: dict[str, list[int]] | None = None
         self._in_body: list[bool] | None = None
+        self._prose: dict[int, bool] = {}
 
     def in_body(self) -> list[bool]:
         """Per line: whether it lies in a stretch of at most ``BODY_GAP`` non-empty lines between two lines of prose.
@@ -156,8 +157,11 @@ class _Lines:
         return sum(len(visible_text(self._stripped[i])) for i in lines)
 
     def is_prose_at(self, i: int) -> bool:
-        """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose)."""
-        return is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
+        """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose); cached."""
+        found = self._prose.get(i)
+        if found is None:
+            found = self._prose[i] = is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
+        return found
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
