@@ -31,7 +31,7 @@ from cleaner.prefilter import TextLiterals
 DEFAULT_TIMEOUT = 2.0
 
 #: Which rule "owns" a line several rules remove: the most specific kind first.
-_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "tail": 3, "head": 3, "rest": 3, "masthead": 3}
+_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "feed": 2, "tail": 3, "head": 3, "rest": 3, "masthead": 3}
 #: Kinds that judge a line by its shape or place rather than its words: they never take a line
 #: inside the article's body (see ``_Lines.in_body``). Phrase kinds (line, span, block) still may:
 #: a disclaimer between two paragraphs is chrome whatever surrounds it.
@@ -100,7 +100,7 @@ class _Lines:
 
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
-        "_first_prose", "_copies", "_in_body", "_prose",
+        "_first_prose", "_copies", "_in_body", "_prose", "_main_body",
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -124,6 +124,7 @@ class _Lines:
         self._copies: dict[str, list[int]] | None = None
         self._in_body: list[bool] | None = None
         self._prose: dict[int, bool] = {}
+        self._main_body: tuple[int, int] | None | bool = False
 
     def in_body(self) -> list[bool]:
         """Per line: whether it lies in a stretch of at most ``BODY_GAP`` non-empty lines between two lines of prose.
@@ -141,6 +142,28 @@ class _Lines:
                         inside[self.non_empty[j]] = True
             self._in_body = inside
         return self._in_body
+
+    def main_body(self) -> tuple[int, int] | None:
+        """(first, last) line of the article's main stretch of prose; None on a page without prose.
+
+        Lines of prose at most ``BODY_GAP`` non-empty lines apart form a stretch; the main one holds
+        the most prose characters. A list of teasers with standfirsts is prose too, but shorter than
+        the article it follows; a live blog's or a diary's dated entries are the main stretch itself.
+        """
+        if self._main_body is False:
+            best, best_chars = None, 0
+            stretch: list[int] = []  # positions in non_empty of the current stretch's prose lines
+            prose = [k for k, i in enumerate(self.non_empty) if self.is_prose_at(i)]
+            for k in [*prose, None]:
+                if stretch and (k is None or k - stretch[-1] - 1 > BODY_GAP):
+                    chars = sum(len(self._stripped[self.non_empty[j]]) for j in stretch)
+                    if chars > best_chars:
+                        best, best_chars = (self.non_empty[stretch[0]], self.non_empty[stretch[-1]]), chars
+                    stretch = []
+                if k is not None:
+                    stretch.append(k)
+            self._main_body = best
+        return self._main_body  # type: ignore[return-value]
 
     def prose_pair_after(self, i: int, within: int) -> int | None:
         """The first of the next ``within`` non-empty lines after ``i`` that starts two lines of prose in a row."""
@@ -701,6 +724,85 @@ def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[in
     return ranges[::-1]
 
 
+#: A headline's width in columns (CJK counting two), from the teaser lists of the tuning half: their
+#: headlines run 24 - 98 columns; an infobox label ("• Dominion") is narrower, a comment wider.
+_HEADLINE_WIDTH = (20, 100)
+#: An item opening this way (a sentence or a clause ends here) is not a headline: see ``_ranges_feed``.
+_SENTENCE_OR_CLAUSE_END = re.compile(r"[.。．!！?？;；:：,，]\s*[\"”」』’')）]?\s*$")
+
+
+def _ranges_feed(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """Lists of other stories whose items each end in a marker line (the rule's pattern).
+
+    Teaser lists put a date, a time or "Source · 3 hours ago" under every headline, often with a
+    standfirst between; slideshows put "3/14" there. Three markers or more (``min_items``), at most
+    ``max_item_lines`` lines apart, make a list whatever the headlines' language and however long
+    the standfirsts; a standfirst reads like prose, which is why this kind does not yield to the
+    body. What protects the article instead: the list must lie wholly above or below the main
+    stretch of prose (``_Lines.main_body``: a live blog's or a diary's dated entries are that
+    stretch); most items must open with a headline (a line not ending like a sentence), so a
+    timeline ("May 3" over a sentence, "May 9" over the next) stays; and the first item never
+    reaches above a line of prose.
+    """
+    shape = rule.feed
+    assert shape is not None
+    markers = _pattern_lines(rule, lines, timeout)
+    if len(markers) < shape.min_items:
+        return []
+    position = {line: k for k, line in enumerate(lines.non_empty)}
+    found = []
+    body = lines.main_body()
+    for group in _marker_groups(markers, position, shape.max_item_lines):
+        if len(group) < shape.min_items or not _items_open_with_headlines(group, lines, position):
+            continue
+        first, last = _first_item_start(group, lines, position, set(markers)), group[-1]
+        if body is None or last < body[0] or first > body[1]:  # never inside the article's main stretch
+            found.append((first, last))
+    return found
+
+
+def _marker_groups(markers: list[int], position: dict[int, int], max_item_lines: int) -> list[list[int]]:
+    """Marker lines split where more than ``max_item_lines`` non-empty lines separate two of them."""
+    groups: list[list[int]] = []
+    for line in markers:
+        if groups and position[line] - position[groups[-1][-1]] - 1 <= max_item_lines:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _items_open_with_headlines(group: list[int], lines: _Lines, position: dict[int, int]) -> bool:
+    """Whether at least half the items (the lines after each marker but the last) open with a headline.
+
+    A headline is ``_HEADLINE_WIDTH`` columns wide and does not end like a sentence: an infobox's
+    labels ("Dominion" over its date) are narrower, a comment's text is wider or ends in a full stop.
+    """
+    openers = [lines.non_empty[position[marker] + 1] for marker in group[:-1]]
+    openers = [i for i in openers if i not in group]
+    if not openers:
+        return False  # markers back to back: dates in a row, which line rules judge one by one
+    low, high = _HEADLINE_WIDTH
+    headlines = sum(
+        1 for i in openers
+        if not _SENTENCE_OR_CLAUSE_END.search(lines.stripped(i))
+        and low <= display_width(visible_text(lines.stripped(i))) <= high
+    )  # fmt: skip
+    return headlines * 2 >= len(openers)
+
+
+def _first_item_start(group: list[int], lines: _Lines, position: dict[int, int], markers: set[int]) -> int:
+    """The first item reaches up as far as the longest other item, but never over a line of prose."""
+    size = max(position[b] - position[a] - 1 for a, b in zip(group, group[1:]))
+    k = position[group[0]]
+    while size > 0 and k > 0:
+        above = lines.non_empty[k - 1]
+        if above in markers or lines.is_prose_at(above):
+            break
+        k, size = k - 1, size - 1
+    return lines.non_empty[k]
+
+
 def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """The lines between the first two copies of the headline: the page title and the article's own.
 
@@ -759,6 +861,7 @@ RANGE_KINDS: dict[str, Callable[[Rule, _Lines, float], Iterable[tuple[int, int]]
     "run": _ranges_run,
     "tail": _ranges_tail,
     "masthead": _ranges_masthead,
+    "feed": _ranges_feed,
 }
 
 

@@ -24,6 +24,7 @@ from cleaner.model import (
     REMOVAL_KINDS,
     AppliesTo,
     Examples,
+    FeedShape,
     Rule,
     RuleSet,
     RunShape,
@@ -42,11 +43,12 @@ MAX_EXPANDED_NODES = 100_000
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
 RULE_KEYS = (
     "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next", "resume",
-    "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "examples",
+    "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "feed", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
 RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
 TAIL_KEYS = ("prose_width", "max_width")
+FEED_KEYS = ("min_items", "max_item_lines")
 TEST_KEYS = ("name", "input", "expect")
 APPLIES_TO_KEYS = ("url", "path")
 
@@ -483,7 +485,9 @@ class _SetBuilder:
         needs_pattern = kind in ("line", "span", "rest", "head", "block") and echo is None and "next" not in fields
         if needs_pattern and not pattern_source and "match" not in fields and "contains" not in fields:
             self.issue(node, f"a '{kind}' rule needs 'match' or 'contains'", rid)
-        if kind in ("run", "tail", "masthead") and "next" in fields:
+        if kind == "feed" and not pattern_source and "match" not in fields and "contains" not in fields:
+            self.issue(node, "a 'feed' rule needs 'match' or 'contains': its marker lines", rid)
+        if kind in ("run", "tail", "masthead", "feed") and "next" in fields:
             self.issue(fields["next"][0], f"'next' does not apply to remove: {kind}", rid)
         if kind == "span" and echo is not None:
             self.issue(fields["echo"][0], "'echo' selects whole lines; use remove: line", rid)
@@ -524,6 +528,12 @@ class _SetBuilder:
         elif "tail" in fields:
             self.issue(fields["tail"][0], "'tail' only applies to remove: tail", rid)
 
+        feed = None
+        if kind == "feed":
+            feed = self.feed_shape(fields["feed"][1], rid) if "feed" in fields else FeedShape()
+        elif "feed" in fields:
+            self.issue(fields["feed"][0], "'feed' only applies to remove: feed", rid)
+
         examples = self.examples(fields["examples"][1], rid) if "examples" in fields else Examples()
         doc = self.string(fields["doc"][1], "doc", rid, allow_empty=True) if "doc" in fields else ""
 
@@ -556,6 +566,7 @@ class _SetBuilder:
             lines=lines,
             run=run,
             tail=tail,
+            feed=feed,
             examples=examples,
             source=self.path,
             line=line,
@@ -594,6 +605,16 @@ class _SetBuilder:
             max_gap=max_gap or 0,
             punctuated=defaults.punctuated if punctuated is None else punctuated,
             repeated_below=bool(repeated),
+        )
+
+    def feed_shape(self, node: yaml.Node, rid: str | None) -> FeedShape:
+        fields = self.mapping(node, "feed", FEED_KEYS, rid)
+        defaults = FeedShape()
+        items = self.integer(fields["min_items"][1], "feed.min_items", rid, 2) if "min_items" in fields else None
+        size = self.integer(fields["max_item_lines"][1], "feed.max_item_lines", rid, 1) if "max_item_lines" in fields else None  # noqa: E501
+        return FeedShape(
+            min_items=defaults.min_items if items is None else items,
+            max_item_lines=defaults.max_item_lines if size is None else size,
         )
 
     def tail_shape(self, node: yaml.Node, rid: str | None) -> TailShape:

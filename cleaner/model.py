@@ -23,6 +23,7 @@ REMOVAL_KINDS: dict[str, str] = {
     "run": "runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
     "tail": "short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
     "masthead": "the lines between the page title at the top and the article's own copy of that headline",
+    "feed": "lists whose items each end in a marker line (a date, 'Source · 3 hours ago', '3/14') (`feed:`)",
 }
 
 
@@ -120,6 +121,16 @@ class TailShape:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedShape:
+    """A list of other stories: items of a few lines, each closed by a marker line (a date, a time)."""
+
+    #: So many marker lines at least: one date under a headline is a byline, three make a list.
+    min_items: int = 3
+    #: At most so many non-empty lines between two markers: a headline, a standfirst, a source.
+    max_item_lines: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Examples:
     """A rule's own unit tests: lines it must remove, lines it must keep, known gaps."""
 
@@ -172,6 +183,7 @@ class Rule:
     lines: int | None = None
     run: RunShape | None = None
     tail: TailShape | None = None
+    feed: FeedShape | None = None
     examples: Examples = field(default_factory=Examples)
     #: Where the rule was written: file path and YAML line.
     source: str = ""

@@ -51,6 +51,8 @@ def _judged_lines(rule: Rule, example: str) -> list[int]:
         first = lines[numbered[0] - 1].strip()
         end = next((n for n in numbered[1:] if first.startswith(lines[n - 1].strip())), numbered[-1] + 1)
         return [n for n in numbered if numbered[0] < n < end]
+    if rule.kind == "feed":  # the first line is the article's last paragraph; the list follows
+        return numbered[1:]
     if rule.echo == "below" or rule.next is not None:
         return numbered[:1]  # the evidence comes after the line: a later copy, the next line
     if rule.kind != "run":

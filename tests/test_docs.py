@@ -18,7 +18,7 @@ SNIPPETS = [block for block in re.findall(r"```yaml\n(.*?)```", RULES_DOC, re.S)
 
 def test_the_rule_reference_shows_every_kind() -> None:
     kinds = {re.search(r"remove: (\w+)", block).group(1) for block in SNIPPETS}  # type: ignore[union-attr]
-    assert kinds == {"line", "span", "rest", "head", "block", "run", "tail", "masthead"}
+    assert kinds == {"line", "span", "rest", "head", "block", "run", "tail", "masthead", "feed"}
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda s: s.split()[2])

@@ -542,3 +542,72 @@ def test_rest_with_resume_below_the_articles_headline_runs_to_the_end() -> None:
     text = "\n".join(["City budget passes - Example News", "Home", "City budget passes", PROSE_A, "Related",
                       "Teaser one", PROSE_B, "Teaser two", PROSE_C]) + "\n"
     assert p(text) == "\n".join(["City budget passes - Example News", "Home", "City budget passes", PROSE_A]) + "\n"
+
+
+_FEED = """
+    rules:
+      - id: teasers
+        remove: feed
+        feed: {min_items: 3, max_item_lines: 3}
+        match: '^\\d{1,2}:\\d{2}$'
+"""
+_ARTICLE = (
+    "The council voted on Tuesday to approve the new budget, which includes money for the roads.\n"
+    "Officials said the plan would take effect next year after a public consultation ends.\n"
+)
+
+
+def test_feed_removes_a_list_whose_items_end_in_markers() -> None:
+    teasers = (
+        "Storm closes the coastal road for a week\n"
+        "Crews expect to reopen it on Monday\n"
+        "10:30\n"
+        "Library opens a new branch in the old mill\n"
+        "Readers can borrow tools as well as books\n"
+        "10:05\n"
+        "Mayor answers questions about the stadium plan\n"
+        "09:40\n"
+    )
+    assert pipe(_FEED)(_ARTICLE + teasers) == _ARTICLE
+
+
+def test_feed_keeps_a_timeline_whose_items_are_sentences() -> None:
+    timeline = (
+        "09:00\nThe council opened the session with a minute of silence.\n"
+        "09:30\nThe finance officer presented the figures, line by line.\n"
+        "10:00\nThe vote passed with a majority of two.\n"
+    )
+    text = _ARTICLE + timeline
+    assert pipe(_FEED)(text) == text
+
+
+def test_feed_needs_min_items_and_short_items() -> None:
+    two = "Storm closes the coastal road for a week\n10:30\nLibrary opens a new branch in the old mill\n10:05\n"
+    assert pipe(_FEED)(_ARTICLE + two) == _ARTICLE + two
+    spread = (
+        "Storm closes the coastal road for a week\nCrews expect to reopen it\nA second line\nA third line\n10:30\n"
+        "Library opens a new branch in the old mill\nIn the old mill by the river\nA second line\nA third line\n10:05\n"
+        "Mayor answers questions about the stadium plan\nAbout the stadium plan\nA second line\nA third line\n09:40\n"
+    )
+    assert pipe(_FEED)(_ARTICLE + spread) == _ARTICLE + spread  # four lines between markers: not items
+
+
+def test_feed_never_enters_the_main_stretch_of_prose() -> None:
+    """A live blog's entries are the article: timestamps over headline-like lines inside the prose."""
+    entry = "Council meets to decide on the budget today\n{time}\n" + (
+        "The council began its meeting at ten and heard from residents first, as it does each year.\n"
+    )
+    live = "".join(entry.format(time=t) for t in ("10:00", "10:30", "11:00", "11:30"))
+    assert pipe(_FEED)(live) == live
+
+
+def test_dated_teaser_list_rule_keeps_historical_dates() -> None:
+    """An infobox's dated rows ("Dominion / 26 September 1907") are history, not publication stamps."""
+    from cleaner.engine import strip
+    from cleaner.loader import load_builtin
+
+    rule = load_builtin("base").rule("dated-teaser-list")
+    rows = "• Responsible government\n7 May 1856\n• Dominion of New Zealand\n26 September 1907\n• Statute of Westminster adopted\n25 November 1947\n"  # noqa: E501
+    assert strip(_ARTICLE + rows, [rule]).removals == ()
+    recent = rows.replace("1856", "2021").replace("1907", "2022").replace("1947", "2023")
+    assert strip(_ARTICLE + recent, [rule]).text == _ARTICLE

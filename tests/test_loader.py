@@ -21,7 +21,7 @@ def test_unknown_key(write) -> None:
     path = write("r.yaml", "rules:\n  - id: a\n    remove: line\n    match: x\n    mach: y\n")
     assert error_of(path) == (
         f"{path}:5:5: rule 'a': unknown key 'mach' in a rule (expected one of: id, doc, remove, match, contains, "
-        "unless, ignore_case, within, after_prose, next, resume, max_chars, min_chars, echo, max_extra, until, lines, run, tail, examples)"
+        "unless, ignore_case, within, after_prose, next, resume, max_chars, min_chars, echo, max_extra, until, lines, run, tail, feed, examples)"
     )
 
 
@@ -38,7 +38,7 @@ def test_duplicate_id(write) -> None:
 def test_unknown_removal_kind(write) -> None:
     path = write("r.yaml", "rules:\n  - {id: a, remove: lnie, match: x}\n")
     assert error_of(path) == (
-        f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run, tail, masthead)"
+        f"{path}:2:21: rule 'a': unknown remove kind 'lnie' (expected one of: line, span, rest, head, block, run, tail, masthead, feed)"
     )
 
 
@@ -116,3 +116,12 @@ def test_bad_normalize_option(write) -> None:
 def test_unknown_builtin_name_lists_the_known_ones() -> None:
     with pytest.raises(RuleError, match=r"^nope: no such rule set \(built-in sets: base, default, en-web, ja-web, zh-news\)"):
         load_rules("nope")
+
+
+def test_feed_needs_a_marker_pattern_and_checks_its_keys(write) -> None:
+    path = write("r.yaml", "rules:\n  - id: a\n    remove: feed\n")
+    assert error_of(path) == f"{path}:2:5: rule 'a': a 'feed' rule needs 'match' or 'contains': its marker lines"
+    path = write("r.yaml", "rules:\n  - id: a\n    remove: feed\n    match: x\n    feed: {min_items: 1}\n")
+    assert error_of(path) == f"{path}:5:23: rule 'a': feed.min_items must be a whole number >= 2"
+    path = write("r.yaml", "rules:\n  - id: a\n    remove: line\n    match: x\n    feed: {min_items: 3}\n")
+    assert error_of(path) == f"{path}:5:5: rule 'a': 'feed' only applies to remove: feed"
