@@ -611,3 +611,33 @@ def test_dated_teaser_list_rule_keeps_historical_dates() -> None:
     assert strip(_ARTICLE + rows, [rule]).removals == ()
     recent = rows.replace("1856", "2021").replace("1907", "2022").replace("1947", "2023")
     assert strip(_ARTICLE + recent, [rule]).text == _ARTICLE
+
+
+def test_a_numbered_list_the_article_began_is_kept_by_every_kind() -> None:
+    p = pipe("""
+        rules:
+          - {id: qr, remove: line, match: '微信扫码'}
+          - {id: tail-links, remove: tail}
+    """)
+    text = doc("""
+        1.目前市场上支持生成短链的网站已经不多了，试运营期间免费使用，无劫持、无暗扣。
+        2.支持批量生成和接口生成，批量单次最多五十条，暂定每人每天一百条短链配额。
+        3.微信扫码登录，无需绑定手机号
+        4.微信内强开功能正在开发中
+        评论
+        暂无数据
+    """)
+    assert p(text) == doc("""
+        1.目前市场上支持生成短链的网站已经不多了，试运营期间免费使用，无劫持、无暗扣。
+        2.支持批量生成和接口生成，批量单次最多五十条，暂定每人每天一百条短链配额。
+        3.微信扫码登录，无需绑定手机号
+        4.微信内强开功能正在开发中
+    """)
+    ranked = doc("""
+        据新华社报道，今年全国夏粮再获丰收，总产量比上年增加了三十五亿斤，创下历史新高。
+        1.微信扫码领红包
+        2.热门推荐
+    """)
+    assert p(ranked) == doc("""
+        据新华社报道，今年全国夏粮再获丰收，总产量比上年增加了三十五亿斤，创下历史新高。
+    """)  # a list that did not begin in prose is not the article's
