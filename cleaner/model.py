@@ -13,8 +13,9 @@ from typing import Any, Literal
 import regex
 from ftfy import TextFixerConfig
 
+
 def __getattr__(name: str) -> object:
-    """``REMOVAL_KINDS`` (kind -> what it drops), as this module used to define it; ``cleaner.kinds`` holds the kinds."""
+    """``REMOVAL_KINDS`` (kind -> what it drops), as this module used to define it; kinds live in ``cleaner.kinds``."""
     if name == "REMOVAL_KINDS":
         from cleaner.kinds import KINDS  # not at the top: the kinds import this module
 
