@@ -457,8 +457,10 @@ class _SetBuilder:
         if len(self.issues) > before or rule_id is None or kind is None:
             return None
         line, _ = _mark(node)
-        ignore_case, next_source = common.pop("ignore_case"), common.pop("next_source")
-        literals, literals_ignore_case = _prefilter(common["pattern_source"], ignore_case) if common["pattern"] else ((), False)  # noqa: E501
+        ignore_case, next_source = common.pop("ignore_case"), common.pop("next_source")  # not Rule fields
+        literals, literals_ignore_case = (
+            _prefilter(common["pattern_source"], ignore_case) if common["pattern"] else ((), False)
+        )
         next_literals, next_ignore_case = _prefilter(next_source, ignore_case) if common["next"] else ((), False)
         return Rule(
             id=rule_id,
@@ -491,7 +493,7 @@ class _SetBuilder:
         return KINDS.get(name) if name is not None else None
 
     def selection(self, fields: Fields, rid: str | None) -> Common:
-        """The keys that choose a rule's lines whatever its kind: ``match``/``contains``, ``unless``, ``next``, ``echo``."""  # noqa: E501
+        """The keys that choose a rule's lines whatever its kind (match/contains, unless, next, echo)."""
         ignore_case = bool("ignore_case" in fields and self.boolean(fields["ignore_case"][1], "ignore_case", rid))
         pattern, pattern_source = None, ""
         if "match" in fields and "contains" in fields:

@@ -65,10 +65,10 @@ def test_the_loader_accepts_every_registered_kind(name: str) -> None:
 @pytest.mark.parametrize("name", SHIPPED)
 def test_a_misspelt_kind_gets_the_kind_it_resembles(write, name: str) -> None:
     typo = name[1] + name[0] + name[2:]
-    path = write("r.yaml", f"rules:\n  - {{id: a, remove: {typo}, match: x}}\n")
-    result = CliRunner().invoke(app, ["lint", "--no-timed", str(path)])
+    text = f"rules:\n  - {{id: a, remove: {typo}, match: x}}\n"
+    result = CliRunner().invoke(app, ["lint", "--no-timed", str(write("r.yaml", text))])
     assert f"error unknown-kind: rule 'a': unknown remove kind '{typo}'; did you mean `{name}`?" in result.stdout
-    assert f"(expected one of: {', '.join(SHIPPED)})" in load_error(f"rules:\n  - {{id: a, remove: {typo}, match: x}}\n")
+    assert f"(expected one of: {', '.join(SHIPPED)})" in load_error(text)
 
 
 def test_a_key_of_another_kind_names_its_kind() -> None:
@@ -135,7 +135,9 @@ def test_a_registered_kind_loads_runs_and_passes_its_examples(shout: Kind) -> No
 
 
 def test_a_registered_kind_validates_its_keys_with_the_loaders_messages(shout: Kind) -> None:
-    assert load_error(RULE.replace("shout: 6", "shout: 0")) == "r.yaml:4:12: rule 'caps': shout must be a whole number >= 1"
+    assert load_error(RULE.replace("shout: 6", "shout: 0")) == (
+        "r.yaml:4:12: rule 'caps': shout must be a whole number >= 1"
+    )
     assert load_error("rules:\n  - {id: a, remove: line, match: x, shout: 2}\n") == (
         "r.yaml:2:37: rule 'a': 'shout' only applies to remove: shout"
     )
