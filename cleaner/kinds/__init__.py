@@ -6,8 +6,9 @@ matcher, and how its examples are judged. The loader, ``engine.strip``, ``cleane
 ``cleaner lint`` and the docs test look kinds up here instead of naming them one by one,
 so adding a kind is adding a module (listed in ``_MODULES``) and its tests.
 
-Kinds import the shared line machinery from ``cleaner.engine``; the engine imports this
-registry only inside ``strip``, so there is no import cycle.
+Kinds import the shared line machinery from ``cleaner.engine``; the engine (in ``strip``) and
+the model (in ``Rule.line_local``) import this registry inside the function, so there is no
+import cycle.
 """
 
 from __future__ import annotations
@@ -26,14 +27,12 @@ if TYPE_CHECKING:
 
 #: A rule's keys as the loader found them: key -> (key node, value node).
 Fields = dict[str, tuple["yaml.Node", "yaml.Node"]]
+#: The common keys' values as the loader read them (``Rule`` field names, and ``ignore_case``).
+Common = dict[str, Any]
 #: Inclusive (first, last) line ranges a rule takes.
 RangeMatcher = Callable[["Rule", "_Lines", float], Iterable[tuple[int, int]]]
 #: (line, start, end) character spans a rule cuts out of lines.
 SpanMatcher = Callable[["Rule", "_Lines", float], list[tuple[int, int, int]]]
-
-
-#: The common keys' values as the loader read them (``Rule`` field names, and ``ignore_case``).
-Common = dict[str, Any]
 
 
 class Checker(Protocol):
