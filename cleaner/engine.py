@@ -4,8 +4,13 @@ No I/O, no globals, no logging. ``strip(text, rules)`` looks at one text with
 every rule at once; each rule reports the lines it fires on, its removal kind
 turns those into line ranges (or character spans), and the ranges are merged.
 Each removed line is attributed to exactly one rule, the most specific one
-that covers it (see ``_KIND_RANK``), with ties broken by rule id, so the result
+that covers it (its kind's ``rank``), with ties broken by rule id, so the result
 never depends on the order rules are listed in.
+
+This module holds what every kind shares: the line table (``_Lines``), the lines
+a rule's pattern, ``echo`` or ``next`` fires on (``_firing_lines``), the measures
+of a line (``visible_text``, ``display_width``, ``is_prose``), and ``strip``. Each
+kind's own matcher lives in its module under ``cleaner.kinds``.
 
 A pattern is matched against one line at a time (``^``/``$`` anchor the line).
 To stay fast it is first searched over the whole text with ``MULTILINE``, and
@@ -18,24 +23,18 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
 
 from cleaner.errors import RuleTimeoutError
-from cleaner.model import Removal, Rule, RunShape
+from cleaner.model import Removal, Rule
 from cleaner.prefilter import TextLiterals
 
 #: Default time budget for one regex call; a pattern that needs longer is treated as broken.
 DEFAULT_TIMEOUT = 2.0
 
-#: Which rule "owns" a line several rules remove: the most specific kind first.
-_KIND_RANK = {"line": 0, "span": 0, "block": 1, "run": 2, "feed": 2, "tail": 3, "head": 3, "rest": 3, "masthead": 3}
-#: Kinds that judge a line by its shape or place rather than its words: they never take a line
-#: inside the article's body (see ``_Lines.in_body``). Phrase kinds (line, span, block) still may:
-#: a disclaimer between two paragraphs is chrome whatever surrounds it.
-_SHAPE_KINDS = frozenset({"run", "tail"})
 #: A numbered item ("6.", "6、", "(6)", "第6条"): see ``_Lines.numbered_list_items``.
 _LIST_NUMBER = re.compile(r"\s*(?:[(（]?(\d{1,2})[.、)）．]|第(\d{1,2})[条章节])")
 #: Item n - 1 of a list lies at most this many lines above item n.
@@ -48,8 +47,6 @@ BODY_GAP = 11
 #: last paragraph ("More from Example Daily") would stay: not done.)
 
 # The engine's own helper patterns use the stdlib ``re``: they are simple and it scans faster.
-#: Sentence punctuation: a line containing it is prose, not a menu item (used by ``run``).
-_SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: Markdown link or image markup, reduced to its visible text when measuring a line.
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 #: Permalink marks documentation generators put after a heading ("Conclusion¶").
@@ -59,12 +56,6 @@ _DECORATION = re.compile(r"^[\s#>*+\-•·]+|[\s*]+$")
 _DECORATION_CHARS = frozenset("#>*+-•· \t\u3000\xa0")
 #: How a line of prose ends: sentence punctuation, perhaps inside a closing quote or bracket.
 _PROSE_END = re.compile(r"[。．！？.!?…」』”\"'）)]\s*$")
-#: How a statement ends: a full stop, perhaps inside a closing quote or bracket.
-_STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
-#: A line that stops in the middle of a sentence: its text goes on in the next line.
-_CLAUSE_END = re.compile(r"[，、；,;]\s*$")
-#: A Chinese or Japanese full stop ("。", or "．" in older texts): a sentence or a verse line, not a menu.
-_HAS_FULL_STOP = re.compile(r"[。．]")
 #: An echo's extra text that reads like prose rather than a site name.
 _PROSE_EXTRA = re.compile(r"[。！？，]|[.!?,](?:\s|$)")
 #: An echo's extra text that numbers a section ("三、", "2.", "第三章"): a heading, not a site name.
@@ -550,68 +541,6 @@ def _next_matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
     return _search(rule, rule.next, following, 0, len(following), timeout) is not None
 
 
-# -- removal kinds: each turns a rule's firing lines into inclusive line ranges ----------------
-
-
-def _ranges_line(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    return ((i, i) for i in _firing_lines(rule, lines, timeout))
-
-
-def _ranges_rest(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """From the first firing line to the end, unless the article resumes below it.
-
-    With ``resume``, a heading with more than twice as much prose below it as above, and no copy
-    of the headline above it, is a menu over the article: the removal ends at the next line of
-    prose. And a "Related" box inside the body (prose close above and below the heading)
-    ends where two lines of prose follow one another again, at most ``BODY_GAP`` lines below:
-    the article goes on there, and the box alone is chrome. Comment sections have no ``resume``:
-    a comment is prose too.
-    """
-    hits = _firing_lines(rule, lines, timeout)
-    if not hits:
-        return []
-    first, last = hits[0], len(lines.lines) - 1
-    above, below = lines.prose_chars(0, first), lines.prose_chars(first, last + 1)
-    if rule.resume and below > 2 * above and not _headline_above(lines, first):
-        # far more prose below than above: the heading sits in a menu over the article, which starts
-        # at the next line of prose
-        prose = next((i for i in lines.non_empty if i > first and lines.is_prose_at(i)), None)
-        return [(first, prose - 1)] if prose is not None else []
-    if rule.resume and lines.in_body()[first]:
-        resumed = lines.prose_pair_after(first, BODY_GAP)
-        if resumed is not None:
-            last = resumed - 1
-    return [(first, last)]
-
-
-def _headline_above(lines: _Lines, i: int) -> bool:
-    """Whether the article's own copy of the page title's headline sits above line ``i``: it starts there."""
-    copies = _whole_copies(lines.headline_copies(), lines)
-    return len(copies) > 1 and _barest_above_body(copies, lines) < i
-
-
-def _ranges_head(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    hits = _firing_lines(rule, lines, timeout)
-    return [(0, hits[-1])] if hits else []
-
-
-def _ranges_block(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    ranges = []
-    last = len(lines.lines) - 1
-    for i in _firing_lines(rule, lines, timeout):
-        if rule.lines is not None:
-            following = [j for j in lines.non_empty if j > i][: rule.lines - 1]
-            ranges.append((i, following[-1] if following else i))
-        elif rule.until_blank:
-            j = next((j for j in range(i + 1, last + 1) if not lines.stripped(j)), last + 1)
-            ranges.append((i, j - 1))
-        elif rule.until is not None and i < last:
-            found = _search(rule, rule.until, lines.text, lines.starts[i + 1], len(lines.text), timeout)
-            if found is not None:  # no terminator: the shape is not what the rule expects, keep it
-                ranges.append((i, lines.line_at(found.start())))
-    return ranges
-
-
 def display_width(text: str) -> int:
     """Columns a text takes: East Asian wide and full-width characters count two."""
     return len(text) + len(_WIDE.findall(text))
@@ -627,272 +556,19 @@ def is_prose(stripped: str, width: int) -> bool:
     return _PROSE_END.search(stripped) is not None and _width_at_least(stripped, width)
 
 
-def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
-    """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
-    shape = rule.run
-    assert shape is not None
-    visible = visible_text(stripped)
-    if len(visible) > shape.max_chars or (shape.max_width is not None and len(visible) > shape.max_width):
-        return False
-    if shape.max_width is not None and display_width(visible) > shape.max_width:
-        return False
-    if not shape.punctuated and _SENTENCE_PUNCT.search(visible):
-        return False
-    if rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout):
-        return False
-    return rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
+def __getattr__(name: str) -> object:
+    """``RANGE_KINDS`` (kind -> line-range matcher), as the engine used to define it; the kinds now hold them."""
+    if name == "RANGE_KINDS":
+        from cleaner.kinds import KINDS
 
-
-def _protected(rule: Rule, stripped: str, timeout: float) -> bool:
-    """Whether the rule's ``unless`` matches the line."""
-    return rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is not None
-
-
-def _ranges_run(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """Runs of at least ``min_lines`` fitting lines; blank lines neither count nor break a run.
-
-    A line repeating the headline is never part of a run: short and unpunctuated, a headline
-    between two menus would otherwise go with them.
-    """
-    assert rule.run is not None
-    lo, hi = lines.zone(rule)
-    if rule.pattern is not None and not lines.may_match(rule):
-        return []
-    shape = rule.run
-    headline = set(lines.headline_copies())
-    gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
-    ranges: list[tuple[int, int]] = []
-    run: list[int] = []  # fitting lines of the current run
-    gap: list[int] = []  # non-fitting lines since its last fitting line
-    for i in lines.non_empty:
-        fits = (
-            lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout)
-            and (not shape.repeated_below or bool(lines.copies_below(i, i)))
-        )  # fmt: skip
-        if fits:
-            run.append(i)
-            gap = []
-            continue
-        absorbable = (
-            run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
-            and display_width(lines.stripped(i)) <= gap_limit and not _SENTENCE_PUNCT.search(lines.stripped(i))
-            and not _protected(rule, lines.stripped(i), timeout)
-        )  # fmt: skip  # a line the rule's ``unless`` protects never sits inside a run
-        if absorbable:
-            gap.append(i)
-            continue
-        ranges.extend(_accepted(run, shape, lines))
-        run, gap = [], []
-    ranges.extend(_accepted(run, shape, lines))
-    return ranges
-
-
-def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int, int]]:
-    """The run as a line range, if it is one; a table of contents may be its longest qualifying start."""
-    if not shape.repeated_below:
-        return [(run[0], run[-1])] if len(run) >= shape.min_lines else []
-    for end in range(len(run), shape.min_lines - 1, -1):  # the first heading below may look like more contents
-        if _is_contents(run[:end], lines):
-            return [(run[0], run[end - 1])]
-    return []
-
-
-def _is_contents(run: list[int], lines: _Lines) -> bool:
-    """A table of contents: its lines' copies below it come in the same order and mostly stand
-    apart (a block repeated whole, like a chorus, has them together)."""
-    copies = []
-    seen: dict[str, int] = {}
-    for i in run:  # the n-th "Setting up" of the contents goes with the n-th one below
-        words = _heading_words(lines.stripped(i))
-        nth = seen[words] = seen.get(words, -1) + 1
-        below = lines.copies_below(i, run[-1])
-        if nth >= len(below):
-            return False
-        copies.append(below[nth])
-    if any(b <= a for a, b in zip(copies, copies[1:])):
-        return False
-    apart = sum(1 for a, b in zip(copies, copies[1:]) if any(lines.stripped(j) for j in range(a + 1, b)))
-    return apart * 2 > len(copies) - 1  # a heading may sit right under its section's heading
-
-
-def _ranges_tail(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """Short unpunctuated lines after the last line of prose, read from the page's end.
-
-    A wide line, one the rule's ``unless`` protects or one that stops mid-sentence (a comma at
-    its end) ends the tail: a list the article ends with (a fact sheet and the heading over it)
-    stays with everything above it. So do two
-    short statements in a row (an article of short lines); a lone sentence ("An error
-    occurred.") stays but does not end the tail. A page with no prose has no tail.
-    """
-    shape = rule.tail
-    assert shape is not None
-    last_prose = next((i for i in reversed(lines.non_empty) if is_prose(lines.stripped(i), shape.prose_width)), None)
-    if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
-        return []
-    lo, hi = lines.zone(rule)
-    ranges = []
-    order = [i for i in lines.non_empty if i > last_prose]
-    for k in range(len(order) - 1, -1, -1):
-        i = order[k]
-        if not lo <= i < hi:
-            break
-        stripped = lines.stripped(i)
-        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
-            break
-        if _CLAUSE_END.search(stripped):
-            break  # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text
-        if _PROSE_END.search(stripped):
-            if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
-                break  # two statements in a row are the article's (teasers end in "?" and "!")
-            continue
-        if rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout):
-            ranges.append((i, i))
-    return ranges[::-1]
-
-
-#: A headline's width in columns (CJK counting two), from the teaser lists of the tuning half: their
-#: headlines run 24 - 98 columns; an infobox label ("• Dominion") is narrower, a comment wider.
-_HEADLINE_WIDTH = (20, 100)
-#: An item opening this way (a sentence or a clause ends here) is not a headline: see ``_ranges_feed``.
-_SENTENCE_OR_CLAUSE_END = re.compile(r"[.。．!！?？;；:：,，]\s*[\"”」』’')）]?\s*$")
-
-
-def _ranges_feed(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """Lists of other stories whose items each end in a marker line (the rule's pattern).
-
-    Teaser lists put a date, a time or "Source · 3 hours ago" under every headline, often with a
-    standfirst between; slideshows put "3/14" there. Three markers or more (``min_items``), at most
-    ``max_item_lines`` lines apart, make a list whatever the headlines' language and however long
-    the standfirsts; a standfirst reads like prose, which is why this kind does not yield to the
-    body. What protects the article instead: the list must lie wholly above or below the main
-    stretch of prose (``_Lines.main_body``: a live blog's or a diary's dated entries are that
-    stretch); most items must open with a headline (a line not ending like a sentence), so a
-    timeline ("May 3" over a sentence, "May 9" over the next) stays; and the first item never
-    reaches above a line of prose.
-    """
-    shape = rule.feed
-    assert shape is not None
-    markers = _pattern_lines(rule, lines, timeout)
-    if len(markers) < shape.min_items:
-        return []
-    position = {line: k for k, line in enumerate(lines.non_empty)}
-    found = []
-    body = lines.main_body()
-    for group in _marker_groups(markers, position, shape.max_item_lines):
-        if len(group) < shape.min_items or not _items_open_with_headlines(group, lines, position):
-            continue
-        first, last = _first_item_start(group, lines, position, set(markers)), group[-1]
-        if body is None or last < body[0] or first > body[1]:  # never inside the article's main stretch
-            found.append((first, last))
-    return found
-
-
-def _marker_groups(markers: list[int], position: dict[int, int], max_item_lines: int) -> list[list[int]]:
-    """Marker lines split where more than ``max_item_lines`` non-empty lines separate two of them."""
-    groups: list[list[int]] = []
-    for line in markers:
-        if groups and position[line] - position[groups[-1][-1]] - 1 <= max_item_lines:
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    return groups
-
-
-def _items_open_with_headlines(group: list[int], lines: _Lines, position: dict[int, int]) -> bool:
-    """Whether at least half the items (the lines after each marker but the last) open with a headline.
-
-    A headline is ``_HEADLINE_WIDTH`` columns wide and does not end like a sentence: an infobox's
-    labels ("Dominion" over its date) are narrower, a comment's text is wider or ends in a full stop.
-    """
-    openers = [lines.non_empty[position[marker] + 1] for marker in group[:-1]]
-    openers = [i for i in openers if i not in group]
-    if not openers:
-        return False  # markers back to back: dates in a row, which line rules judge one by one
-    low, high = _HEADLINE_WIDTH
-    headlines = sum(
-        1 for i in openers
-        if not _SENTENCE_OR_CLAUSE_END.search(lines.stripped(i))
-        and low <= display_width(visible_text(lines.stripped(i))) <= high
-    )  # fmt: skip
-    return headlines * 2 >= len(openers)
-
-
-def _first_item_start(group: list[int], lines: _Lines, position: dict[int, int], markers: set[int]) -> int:
-    """The first item reaches up as far as the longest other item, but never over a line of prose."""
-    size = max(position[b] - position[a] - 1 for a, b in zip(group, group[1:]))
-    k = position[group[0]]
-    while size > 0 and k > 0:
-        above = lines.non_empty[k - 1]
-        if above in markers or lines.is_prose_at(above):
-            break
-        k, size = k - 1, size - 1
-    return lines.non_empty[k]
-
-
-def _ranges_masthead(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
-    """The lines between the first two copies of the headline: the page title and the article's own.
-
-    The title must be the longer copy ("Headline | Site" over "Headline"): once a round has taken
-    the page title away, the headline is the first copy and nothing below it is a masthead. No
-    prose may sit between the copies (a site's header, menus and promos do not read like
-    sentences; nor does any of it hold a "。" or "．", so a poem under its title stays), and prose must
-    follow the second copy (an article starts there). Lines the rule's ``unless`` matches stay, and so
-    does a standfirst the page title carries too ("Headline | Standfirst").
-    """
-    copies = lines.headline_copies()
-    if len(copies) < 2:
-        return []
-    title, headline = copies[0], copies[1]
-    if len(_core(lines.stripped(title))) <= len(_core(lines.stripped(headline))):
-        return []
-    between = [i for i in lines.non_empty if title < i < headline]
-    if not between or any(_HAS_FULL_STOP.search(lines.stripped(i)) or is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):  # noqa: E501
-        return []  # a sentence, or a verse line of a poem page, is not a site header
-    if not any(is_prose(lines.stripped(i), PROSE_WIDTH) for i in lines.non_empty if i > headline):
-        return []
-    lo, hi = lines.zone(rule)
-    title_core = _core(lines.stripped(title))
-    return [
-        (i, i) for i in between
-        if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
-        and not _title_part(lines.stripped(i), title_core)
-    ]  # fmt: skip
-
-
-def _title_part(stripped: str, title_core: str) -> bool:
-    """A line as wide as prose that the page title also carries ("Headline | Standfirst"): the article's."""
-    core = _core(stripped)
-    return _width_at_least(core, PROSE_WIDTH) and core in title_core
-
-
-def _spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int]]:
-    """(line, start, end) of each match of a ``span`` rule, offsets within the line."""
-    assert rule.pattern is not None
-    spans = []
-    for i in _firing_lines(rule, lines, timeout):
-        line = lines.lines[i]
-        try:
-            spans.extend((i, m.start(), m.end()) for m in rule.pattern.finditer(line, timeout=timeout) if m.end() > m.start())  # noqa: E501
-        except TimeoutError:
-            raise RuleTimeoutError(rule.id, timeout) from None
-    return spans
-
-
-#: Removal kind -> the function that turns a rule's hits into line ranges. ``span`` is handled apart.
-RANGE_KINDS: dict[str, Callable[[Rule, _Lines, float], Iterable[tuple[int, int]]]] = {
-    "line": _ranges_line,
-    "rest": _ranges_rest,
-    "head": _ranges_head,
-    "block": _ranges_block,
-    "run": _ranges_run,
-    "tail": _ranges_tail,
-    "masthead": _ranges_masthead,
-    "feed": _ranges_feed,
-}
+        return {kind.name: kind.ranges for kind in KINDS.values() if kind.ranges is not None}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1) -> StripResult:
     """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal."""
+    from cleaner.kinds import KINDS  # here, not at the top: the kinds import this module's line machinery
+
     if not isinstance(timeout, DocumentBudget):  # one call, one document (Pipeline passes one for all rounds)
         rules = tuple(rules)
         timeout = document_budget(timeout, text, len(rules))
@@ -902,12 +578,13 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     claims: list[tuple[int, str, int, int, bool]] = []  # (rank, rule id, first, last, yields to the body)
     spans: dict[int, list[tuple[int, int, str]]] = {}
     for rule in rules:
-        if rule.kind == "span":
-            for i, start, end in _spans(rule, lines, timeout):
+        kind = KINDS[rule.kind]
+        if kind.spans is not None:
+            for i, start, end in kind.spans(rule, lines, timeout):
                 spans.setdefault(i, []).append((start, end, rule.id))
         else:
-            rank, shape = _KIND_RANK[rule.kind], rule.kind in _SHAPE_KINDS
-            claims.extend((rank, rule.id, a, b, shape) for a, b in RANGE_KINDS[rule.kind](rule, lines, timeout))
+            assert kind.ranges is not None
+            claims.extend((kind.rank, rule.id, a, b, kind.shape) for a, b in kind.ranges(rule, lines, timeout))
     in_body = lines.in_body() if any(claim[4] for claim in claims) else [False] * n
     listed = lines.numbered_list_items() if claims else frozenset()
     for _, rule_id, a, b, shape in sorted(claims):

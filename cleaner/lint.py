@@ -31,6 +31,7 @@ from cleaner.engine import strip
 from cleaner.errors import RuleError, RuleIssue
 from cleaner.formats import documents
 from cleaner.io import discover
+from cleaner.kinds import KINDS
 from cleaner.loader import load_rules
 from cleaner.model import Rule, RuleSet
 from cleaner.testing import example_failures, set_test_failures
@@ -174,9 +175,10 @@ def lint_rule_set(rule_set: RuleSet, timed: bool = True) -> Iterable[Finding]:
 
 
 def _patterns(rule: Rule) -> Iterable[tuple[str, regex.Pattern[str]]]:
-    for label, pattern in (("match", rule.pattern), ("unless", rule.unless), ("until", rule.until), ("next", rule.next)):  # noqa: E501
-        if pattern is not None:
-            yield label, pattern
+    """The rule's patterns labelled by key: the common ones and its kind's own (``block``'s ``until``)."""
+    own = KINDS[rule.kind].patterns
+    labelled = [("match", rule.pattern), ("unless", rule.unless), *(own(rule) if own else ()), ("next", rule.next)]
+    return [(label, pattern) for label, pattern in labelled if pattern is not None]
 
 
 def _pattern_findings(rule: Rule, who: str, label: str, pattern: regex.Pattern[str], timed: bool) -> Iterable[Finding]:  # noqa: E501

@@ -20,18 +20,8 @@ import yaml
 from ftfy import TextFixerConfig
 
 from cleaner.errors import RuleError, RuleIssue
-from cleaner.model import (
-    REMOVAL_KINDS,
-    AppliesTo,
-    Examples,
-    FeedShape,
-    Rule,
-    RuleSet,
-    RunShape,
-    SetTest,
-    TailShape,
-    Within,
-)
+from cleaner.kinds import KINDS, Common, Fields, Kind, owner_of
+from cleaner.model import AppliesTo, Examples, Rule, RuleSet, SetTest, Within
 from cleaner.normalize import DEFAULT_NORMALIZE
 from cleaner.prefilter import required_literals
 
@@ -41,14 +31,13 @@ MAX_RULE_FILE_BYTES = 1 << 20
 MAX_EXPANDED_NODES = 100_000
 
 SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_removed", "rules", "tests")
+#: A rule's keys in the order messages and docs/rules.md list them: the keys every kind shares,
+#: and the shipped kinds' own keys (``Kind.keys``) where the reference has always listed them.
 RULE_KEYS = (
     "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next", "resume",
-    "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "feed", "examples",
+    "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
-RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
-TAIL_KEYS = ("prose_width", "max_width")
-FEED_KEYS = ("min_items", "max_item_lines")
 TEST_KEYS = ("name", "input", "expect")
 APPLIES_TO_KEYS = ("url", "path")
 
@@ -102,6 +91,12 @@ def load_rules(name_or_path: str | Path) -> RuleSet:
 def load_rules_text(text: str, path: str = "<string>") -> RuleSet:
     """Load a rule set from YAML text; ``extends`` resolves relative to the current directory."""
     return _Loader().load_text(text, path, base_dir=Path.cwd(), chain=())
+
+
+def rule_keys() -> tuple[str, ...]:
+    """Every key a rule may have: ``RULE_KEYS``, and before ``examples`` any newer kind's own keys."""
+    newer = tuple(key for kind in KINDS.values() for key in kind.keys if key not in RULE_KEYS)
+    return RULE_KEYS[:-1] + newer + RULE_KEYS[-1:] if newer else RULE_KEYS
 
 
 class _Loader:
@@ -429,9 +424,10 @@ class _SetBuilder:
             rules.append(rule)
         return rules
 
-    def rule(self, node: yaml.Node) -> Rule | None:  # noqa: C901 - one flat validation per key
+    def rule(self, node: yaml.Node) -> Rule | None:
+        """One rule: the keys every kind shares are read here, its kind's own keys by its module."""
         before = len(self.issues)
-        fields = self.mapping(node, "a rule", RULE_KEYS, _peek_id(node))
+        fields = self.mapping(node, "a rule", rule_keys(), _peek_id(node))
         if not fields:
             return None
         rule_id = self.string(fields["id"][1], "id") if "id" in fields else None
@@ -441,15 +437,63 @@ class _SetBuilder:
             self.issue(fields["id"][1], "rule ids are lower-case kebab-case (letters, digits, '-')", rule_id)
         rid = rule_id or None
 
-        kind = None
-        if "remove" not in fields:
-            self.issue(node, "rule has no 'remove' kind", rid, help=f"expected one of: {', '.join(REMOVAL_KINDS)}")
-        else:
-            kind = self.string(fields["remove"][1], "remove", rid)
-            if kind is not None and kind not in REMOVAL_KINDS:
-                self.issue(fields["remove"][1], f"unknown remove kind '{kind}'", rid, help=f"expected one of: {', '.join(REMOVAL_KINDS)}")  # noqa: E501
-                kind = None
+        kind = self.kind(node, fields, rid)
+        common = self.selection(fields, rid)
+        if kind is not None:
+            self.kind_checks(node, fields, common, kind, rid)
+        within = self.within(fields["within"][1], rid) if "within" in fields else None
+        after_prose = bool("after_prose" in fields and self.boolean(fields["after_prose"][1], "after_prose", rid))
+        max_chars = self.integer(fields["max_chars"][1], "max_chars", rid) if "max_chars" in fields else None
+        min_chars = self.integer(fields["min_chars"][1], "min_chars", rid) if "min_chars" in fields else None
+        own = kind.parse(self, node, fields, common, rid) if kind is not None and kind.parse is not None else {}
+        for key in rule_keys():
+            owner = owner_of(key)
+            if key in fields and owner is not None and owner is not kind:
+                self.issue(fields[key][0], f"'{key}' only applies to remove: {owner.name}", rid)
 
+        examples = self.examples(fields["examples"][1], rid) if "examples" in fields else Examples()
+        doc = self.string(fields["doc"][1], "doc", rid, allow_empty=True) if "doc" in fields else ""
+
+        if len(self.issues) > before or rule_id is None or kind is None:
+            return None
+        line, _ = _mark(node)
+        ignore_case, next_source = common.pop("ignore_case"), common.pop("next_source")  # not Rule fields
+        literals, literals_ignore_case = (
+            _prefilter(common["pattern_source"], ignore_case) if common["pattern"] else ((), False)
+        )
+        next_literals, next_ignore_case = _prefilter(next_source, ignore_case) if common["next"] else ((), False)
+        return Rule(
+            id=rule_id,
+            kind=kind.name,
+            doc=(doc or "").strip(),
+            literals=literals,
+            literals_ignore_case=literals_ignore_case,
+            within=within,
+            after_prose=after_prose,
+            next_literals=next_literals,
+            next_literals_ignore_case=next_ignore_case,
+            max_chars=max_chars,
+            min_chars=min_chars,
+            examples=examples,
+            source=self.path,
+            line=line,
+            **common,
+            **own,
+        )
+
+    def kind(self, node: yaml.Node, fields: Fields, rid: str | None) -> Kind | None:
+        """The rule's ``remove:`` kind, looked up in ``cleaner.kinds``."""
+        expected = f"expected one of: {', '.join(KINDS)}"
+        if "remove" not in fields:
+            self.issue(node, "rule has no 'remove' kind", rid, help=expected)
+            return None
+        name = self.string(fields["remove"][1], "remove", rid)
+        if name is not None and name not in KINDS:
+            self.issue(fields["remove"][1], f"unknown remove kind '{name}'", rid, help=expected)
+        return KINDS.get(name) if name is not None else None
+
+    def selection(self, fields: Fields, rid: str | None) -> Common:
+        """The keys that choose a rule's lines whatever its kind (match/contains, unless, next, echo)."""
         ignore_case = bool("ignore_case" in fields and self.boolean(fields["ignore_case"][1], "ignore_case", rid))
         pattern, pattern_source = None, ""
         if "match" in fields and "contains" in fields:
@@ -481,96 +525,23 @@ class _SetBuilder:
             if echo is not None and echo not in ("title", "below"):
                 self.issue(fields["echo"][1], f"unknown echo target '{echo}' (expected: title or below)", rid)
         max_extra = self.integer(fields["max_extra"][1], "max_extra", rid) if "max_extra" in fields else None
+        return {
+            "ignore_case": ignore_case, "pattern": pattern, "pattern_source": pattern_source, "unless": unless,
+            "next": next_line, "next_source": next_source, "echo": echo,
+            "max_extra": 24 if max_extra is None else max_extra,
+        }  # fmt: skip
 
-        needs_pattern = kind in ("line", "span", "rest", "head", "block") and echo is None and "next" not in fields
-        if needs_pattern and not pattern_source and "match" not in fields and "contains" not in fields:
-            self.issue(node, f"a '{kind}' rule needs 'match' or 'contains'", rid)
-        if kind == "feed" and not pattern_source and "match" not in fields and "contains" not in fields:
-            self.issue(node, "a 'feed' rule needs 'match' or 'contains': its marker lines", rid)
-        if kind in ("run", "tail", "masthead", "feed") and "next" in fields:
-            self.issue(fields["next"][0], f"'next' does not apply to remove: {kind}", rid)
-        if kind == "span" and echo is not None:
-            self.issue(fields["echo"][0], "'echo' selects whole lines; use remove: line", rid)
-
-        within = self.within(fields["within"][1], rid) if "within" in fields else None
-        after_prose = bool("after_prose" in fields and self.boolean(fields["after_prose"][1], "after_prose", rid))
-        resume = bool("resume" in fields and self.boolean(fields["resume"][1], "resume", rid))
-        if "resume" in fields and kind != "rest":
-            self.issue(fields["resume"][0], "'resume' only applies to remove: rest", rid)
-        max_chars = self.integer(fields["max_chars"][1], "max_chars", rid) if "max_chars" in fields else None
-        min_chars = self.integer(fields["min_chars"][1], "min_chars", rid) if "min_chars" in fields else None
-
-        until, until_blank, lines = None, False, None
-        if "until" in fields:
-            source = self.string(fields["until"][1], "until", rid)
-            if source == "blank":
-                until_blank = True
-            elif source is not None:
-                until = self.compile(fields["until"][1], source, rid, ignore_case)
-        if "lines" in fields:
-            lines = self.integer(fields["lines"][1], "lines", rid, minimum=1)
-        if kind == "block" and "until" not in fields and "lines" not in fields:
-            self.issue(node, "a 'block' rule needs 'until' (a regex or blank) or 'lines'", rid)
-        if kind != "block":
-            for key in ("until", "lines"):
-                if key in fields:
-                    self.issue(fields[key][0], f"'{key}' only applies to remove: block", rid)
-
-        run = None
-        if kind == "run":
-            run = self.run_shape(fields["run"][1], rid) if "run" in fields else RunShape()
-        elif "run" in fields:
-            self.issue(fields["run"][0], "'run' only applies to remove: run", rid)
-
-        tail = None
-        if kind == "tail":
-            tail = self.tail_shape(fields["tail"][1], rid) if "tail" in fields else TailShape()
-        elif "tail" in fields:
-            self.issue(fields["tail"][0], "'tail' only applies to remove: tail", rid)
-
-        feed = None
-        if kind == "feed":
-            feed = self.feed_shape(fields["feed"][1], rid) if "feed" in fields else FeedShape()
-        elif "feed" in fields:
-            self.issue(fields["feed"][0], "'feed' only applies to remove: feed", rid)
-
-        examples = self.examples(fields["examples"][1], rid) if "examples" in fields else Examples()
-        doc = self.string(fields["doc"][1], "doc", rid, allow_empty=True) if "doc" in fields else ""
-
-        if len(self.issues) > before or rule_id is None or kind is None:
-            return None
-        line, _ = _mark(node)
-        literals, literals_ignore_case = _prefilter(pattern_source, ignore_case) if pattern else ((), False)
-        next_literals, next_ignore_case = _prefilter(next_source, ignore_case) if next_line else ((), False)
-        return Rule(
-            id=rule_id,
-            kind=kind,
-            doc=(doc or "").strip(),
-            pattern=pattern,
-            pattern_source=pattern_source,
-            literals=literals,
-            literals_ignore_case=literals_ignore_case,
-            unless=unless,
-            within=within,
-            after_prose=after_prose,
-            resume=resume,
-            next=next_line,
-            next_literals=next_literals,
-            next_literals_ignore_case=next_ignore_case,
-            max_chars=max_chars,
-            min_chars=min_chars,
-            echo=echo,
-            max_extra=24 if max_extra is None else max_extra,
-            until=until,
-            until_blank=until_blank,
-            lines=lines,
-            run=run,
-            tail=tail,
-            feed=feed,
-            examples=examples,
-            source=self.path,
-            line=line,
-        )
+    def kind_checks(self, node: yaml.Node, fields: Fields, common: Common, kind: Kind, rid: str | None) -> None:
+        """What the kind makes of the selection keys: a pattern kind needs a way to pick lines;
+        a shape kind has no use for ``next``; and whatever the kind's own ``check`` refuses."""
+        if kind.by_pattern:
+            chooses = common["echo"] is not None or "next" in fields or "match" in fields or "contains" in fields
+            if not chooses and not common["pattern_source"]:
+                self.issue(node, f"a '{kind.name}' rule needs 'match' or 'contains'", rid)
+        elif "next" in fields:
+            self.issue(fields["next"][0], f"'next' does not apply to remove: {kind.name}", rid)
+        if kind.check is not None:
+            kind.check(self, fields, common, rid)
 
     def within(self, node: yaml.Node, rid: str | None) -> Within | None:
         fields = self.mapping(node, "within", ("first", "last"), rid)
@@ -586,46 +557,6 @@ class _SetBuilder:
             return Within(side=side, fraction=value)  # type: ignore[arg-type]
         self.issue(value_node, f"within.{side} must be a line count >= 1 or a fraction in (0, 1]", rid)
         return None
-
-    def run_shape(self, node: yaml.Node, rid: str | None) -> RunShape:
-        fields = self.mapping(node, "run", RUN_KEYS, rid)
-        defaults = RunShape()
-        min_lines = self.integer(fields["min_lines"][1], "run.min_lines", rid, 2) if "min_lines" in fields else None
-        max_chars = self.integer(fields["max_chars"][1], "run.max_chars", rid, 1) if "max_chars" in fields else None
-        punctuated = self.boolean(fields["punctuated"][1], "run.punctuated", rid) if "punctuated" in fields else None
-        max_width = self.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
-        max_gap = self.integer(fields["max_gap"][1], "run.max_gap", rid, 0) if "max_gap" in fields else 0
-        repeated = "repeated_below" in fields and self.boolean(fields["repeated_below"][1], "run.repeated_below", rid)
-        if max_width is not None and max_chars is None:
-            max_chars = max_width  # a width limit alone: no separate character limit
-        return RunShape(
-            min_lines=defaults.min_lines if min_lines is None else min_lines,
-            max_chars=defaults.max_chars if max_chars is None else max_chars,
-            max_width=max_width,
-            max_gap=max_gap or 0,
-            punctuated=defaults.punctuated if punctuated is None else punctuated,
-            repeated_below=bool(repeated),
-        )
-
-    def feed_shape(self, node: yaml.Node, rid: str | None) -> FeedShape:
-        fields = self.mapping(node, "feed", FEED_KEYS, rid)
-        defaults = FeedShape()
-        items = self.integer(fields["min_items"][1], "feed.min_items", rid, 2) if "min_items" in fields else None
-        size = self.integer(fields["max_item_lines"][1], "feed.max_item_lines", rid, 1) if "max_item_lines" in fields else None  # noqa: E501
-        return FeedShape(
-            min_items=defaults.min_items if items is None else items,
-            max_item_lines=defaults.max_item_lines if size is None else size,
-        )
-
-    def tail_shape(self, node: yaml.Node, rid: str | None) -> TailShape:
-        fields = self.mapping(node, "tail", TAIL_KEYS, rid)
-        defaults = TailShape()
-        prose = self.integer(fields["prose_width"][1], "tail.prose_width", rid, 1) if "prose_width" in fields else None
-        width = self.integer(fields["max_width"][1], "tail.max_width", rid, 1) if "max_width" in fields else None
-        return TailShape(
-            prose_width=defaults.prose_width if prose is None else prose,
-            max_width=defaults.max_width if width is None else width,
-        )
 
     def examples(self, node: yaml.Node, rid: str | None) -> Examples:
         fields = self.mapping(node, "examples", EXAMPLE_KEYS, rid)

@@ -13,18 +13,14 @@ from typing import Any, Literal
 import regex
 from ftfy import TextFixerConfig
 
-#: The removal kinds a rule can have, and what each drops.
-REMOVAL_KINDS: dict[str, str] = {
-    "line": "each matching line",
-    "span": "only the matched text (the line goes if nothing but whitespace is left)",
-    "rest": "the matching line and everything after it",
-    "head": "the matching line and everything before it",
-    "block": "the matching line through `until:` (a regex, or `blank`) or `lines: N` lines",
-    "run": "runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
-    "tail": "short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
-    "masthead": "the lines between the page title at the top and the article's own copy of that headline",
-    "feed": "lists whose items each end in a marker line (a date, 'Source · 3 hours ago', '3/14') (`feed:`)",
-}
+
+def __getattr__(name: str) -> object:
+    """``REMOVAL_KINDS`` (kind -> what it drops), as this module used to define it; kinds live in ``cleaner.kinds``."""
+    if name == "REMOVAL_KINDS":
+        from cleaner.kinds import KINDS  # not at the top: the kinds import this module
+
+        return {kind.name: kind.doc for kind in KINDS.values()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +117,6 @@ class TailShape:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedShape:
-    """A list of other stories: items of a few lines, each closed by a marker line (a date, a time)."""
-
-    #: So many marker lines at least: one date under a headline is a byline, three make a list.
-    min_items: int = 3
-    #: At most so many non-empty lines between two markers: a headline, a standfirst, a source.
-    max_item_lines: int = 3
-
-
-@dataclass(frozen=True, slots=True)
 class Examples:
     """A rule's own unit tests: lines it must remove, lines it must keep, known gaps."""
 
@@ -183,12 +169,17 @@ class Rule:
     lines: int | None = None
     run: RunShape | None = None
     tail: TailShape | None = None
-    feed: FeedShape | None = None
+    #: Settings of a kind that has no field of its own above, as (key, value) pairs (see ``cleaner.kinds``).
+    options: tuple[tuple[str, Any], ...] = ()
     examples: Examples = field(default_factory=Examples)
     #: Where the rule was written: file path and YAML line.
     source: str = ""
     line: int = 0
     rule_set: str = ""
+
+    def option(self, key: str, default: Any = None) -> Any:
+        """One of ``options``: a kind's own setting."""
+        return next((value for name, value in self.options if name == key), default)
 
     @property
     def location(self) -> str:
@@ -201,10 +192,12 @@ class Rule:
         Such a rule cannot fire again once the lines it fired on are gone, so a confirming
         round can skip it unless some line's content changed.
         """
+        from cleaner.kinds import KINDS  # not at the top: the kinds import this module
+
         neighbour_free = (
             self.within is None and not self.after_prose and self.next is None and self.echo is None and not self.resume
         )
-        return neighbour_free and self.kind in ("line", "span", "rest", "head", "block")
+        return neighbour_free and KINDS[self.kind].by_pattern
 
 
 @dataclass(frozen=True, slots=True)

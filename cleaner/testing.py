@@ -2,13 +2,12 @@
 
 An example is a small document. A ``remove`` example passes when the rule,
 alone, removes its last non-empty line; earlier lines are context, such as
-the headline a title echo repeats. For a ``run`` rule the run is the example:
-every line after the first (the document's headline) must go, up to a blank
-line; what follows a blank line is context. For ``echo: below`` and ``next``
-the first line is judged: what follows it is the evidence. For ``masthead``
-the lines between the first line (a page title) and the headline it starts
-with are judged. A ``keep`` example passes when the rule removes nothing
-from it. This is semgrep's ``ruleid:``/``ok:`` pair, one rule at a time.
+the headline a title echo repeats. For ``echo: below`` and ``next`` the first
+line is judged: what follows it is the evidence. A kind may judge its examples
+its own way (``Kind.judged``: a ``run`` example is its run, a ``masthead``
+example the lines under its page title). A ``keep`` example passes when the
+rule removes nothing from it. This is semgrep's ``ruleid:``/``ok:`` pair, one
+rule at a time.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from cleaner.engine import strip
 from cleaner.io import read_text, write_text_atomic
+from cleaner.kinds import KINDS
 from cleaner.model import Rule, RuleSet
 from cleaner.pipeline import Pipeline
 
@@ -45,24 +45,16 @@ def touched_lines(rule: Rule, text: str) -> set[int]:
 
 
 def _judged_lines(rule: Rule, example: str) -> list[int]:
+    """The lines of a ``remove`` example the rule must take: its kind says, or by default the last
+    one (what follows ``echo: below`` or ``next`` lines is their evidence: then the first)."""
     lines = example.split("\n")
     numbered = [n for n, line in enumerate(lines, 1) if line.strip()]
-    if rule.kind == "masthead":  # the lines between the page title and the headline it starts with
-        first = lines[numbered[0] - 1].strip()
-        end = next((n for n in numbered[1:] if first.startswith(lines[n - 1].strip())), numbered[-1] + 1)
-        return [n for n in numbered if numbered[0] < n < end]
-    if rule.kind == "feed":  # the first line is the article's last paragraph; the list follows
-        return numbered[1:]
+    judged = KINDS[rule.kind].judged
+    if judged is not None:
+        return judged(rule, lines, numbered)
     if rule.echo == "below" or rule.next is not None:
         return numbered[:1]  # the evidence comes after the line: a later copy, the next line
-    if rule.kind != "run":
-        return numbered[-1:]
-    run = []
-    for n in numbered[1:]:
-        if run and not lines[n - 2].strip():
-            break  # a blank line ends the run: what follows is context (the headings a contents lists)
-        run.append(n)
-    return run
+    return numbered[-1:]
 
 
 def example_failures(rule_set: RuleSet, own_only: bool = True) -> Iterator[Failure]:

@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from cleaner.loader import load_rules_text
+from cleaner.kinds import KINDS
+from cleaner.loader import load_rules_text, rule_keys
 from cleaner.testing import example_failures
 
 from .conftest import ROOT
@@ -18,7 +19,19 @@ SNIPPETS = [block for block in re.findall(r"```yaml\n(.*?)```", RULES_DOC, re.S)
 
 def test_the_rule_reference_shows_every_kind() -> None:
     kinds = {re.search(r"remove: (\w+)", block).group(1) for block in SNIPPETS}  # type: ignore[union-attr]
-    assert kinds == {"line", "span", "rest", "head", "block", "run", "tail", "masthead", "feed"}
+    assert kinds == set(KINDS)
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_each_kind_has_a_section_that_names_its_own_keys(name: str) -> None:
+    sections = dict(re.findall(r"^### `(\w+)`(.*?)(?=^##)", RULES_DOC, re.S | re.M))
+    assert name in sections
+    assert all(f"`{key}" in sections[name] for key in KINDS[name].keys)
+
+
+def test_the_key_table_lists_every_rule_key() -> None:
+    table = RULES_DOC.split("## A rule\n", 1)[1].split("\n## ", 1)[0]
+    assert [key for key in rule_keys() if f"`{key}`" not in table] == []
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda s: s.split()[2])

@@ -1,0 +1,160 @@
+"""``remove: run``: runs of consecutive lines that fit a shape (``run:``), such as menus and link lists.
+
+No pattern needed: a menu is recognisable by its shape (several short, unpunctuated lines in a
+row) in any language and on sites nobody wrote a rule for. Being a shape kind it yields to the
+article's body: a list between two paragraphs is the article's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from cleaner.engine import _heading_words, _Lines, _search, display_width, visible_text
+from cleaner.kinds import Checker, Common, Fields, Kind, register
+from cleaner.model import Rule, RunShape
+
+#: The keys of ``run:``.
+RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
+#: Sentence punctuation: a line containing it is prose, not a menu item.
+_SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
+
+
+def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """Runs of at least ``min_lines`` fitting lines; blank lines neither count nor break a run.
+
+    A line repeating the headline is never part of a run: short and unpunctuated, a headline
+    between two menus would otherwise go with them.
+    """
+    assert rule.run is not None
+    lo, hi = lines.zone(rule)
+    if rule.pattern is not None and not lines.may_match(rule):
+        return []
+    shape = rule.run
+    headline = set(lines.headline_copies())
+    gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
+    found: list[tuple[int, int]] = []
+    run: list[int] = []  # fitting lines of the current run
+    gap: list[int] = []  # non-fitting lines since its last fitting line
+    for i in lines.non_empty:
+        fits = (
+            lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout)
+            and (not shape.repeated_below or bool(lines.copies_below(i, i)))
+        )  # fmt: skip
+        if fits:
+            run.append(i)
+            gap = []
+            continue
+        absorbable = (
+            run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
+            and display_width(lines.stripped(i)) <= gap_limit and not _SENTENCE_PUNCT.search(lines.stripped(i))
+            and not _protected(rule, lines.stripped(i), timeout)
+        )  # fmt: skip  # a line the rule's ``unless`` protects never sits inside a run
+        if absorbable:
+            gap.append(i)
+            continue
+        found.extend(_accepted(run, shape, lines))
+        run, gap = [], []
+    found.extend(_accepted(run, shape, lines))
+    return found
+
+
+def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
+    """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
+    shape = rule.run
+    assert shape is not None
+    visible = visible_text(stripped)
+    if len(visible) > shape.max_chars or (shape.max_width is not None and len(visible) > shape.max_width):
+        return False
+    if shape.max_width is not None and display_width(visible) > shape.max_width:
+        return False
+    if not shape.punctuated and _SENTENCE_PUNCT.search(visible):
+        return False
+    if rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout):
+        return False
+    return rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
+
+
+def _protected(rule: Rule, stripped: str, timeout: float) -> bool:
+    """Whether the rule's ``unless`` matches the line."""
+    return rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is not None
+
+
+def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int, int]]:
+    """The run as a line range, if it is one; a table of contents may be its longest qualifying start."""
+    if not shape.repeated_below:
+        return [(run[0], run[-1])] if len(run) >= shape.min_lines else []
+    for end in range(len(run), shape.min_lines - 1, -1):  # the first heading below may look like more contents
+        if _is_contents(run[:end], lines):
+            return [(run[0], run[end - 1])]
+    return []
+
+
+def _is_contents(run: list[int], lines: _Lines) -> bool:
+    """A table of contents: its lines' copies below it come in the same order and mostly stand
+    apart (a block repeated whole, like a chorus, has them together)."""
+    copies = []
+    seen: dict[str, int] = {}
+    for i in run:  # the n-th "Setting up" of the contents goes with the n-th one below
+        words = _heading_words(lines.stripped(i))
+        nth = seen[words] = seen.get(words, -1) + 1
+        below = lines.copies_below(i, run[-1])
+        if nth >= len(below):
+            return False
+        copies.append(below[nth])
+    if any(b <= a for a, b in zip(copies, copies[1:])):
+        return False
+    apart = sum(1 for a, b in zip(copies, copies[1:]) if any(lines.stripped(j) for j in range(a + 1, b)))
+    return apart * 2 > len(copies) - 1  # a heading may sit right under its section's heading
+
+
+def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid: str | None) -> dict[str, Any]:
+    """``run:`` a mapping of ``RUN_KEYS``; absent, the defaults of ``RunShape``."""
+    return {"run": _run_shape(checker, fields["run"][1], rid) if "run" in fields else RunShape()}
+
+
+def _run_shape(checker: Checker, node: yaml.Node, rid: str | None) -> RunShape:
+    fields = checker.mapping(node, "run", RUN_KEYS, rid)
+    defaults = RunShape()
+    min_lines = checker.integer(fields["min_lines"][1], "run.min_lines", rid, 2) if "min_lines" in fields else None
+    max_chars = checker.integer(fields["max_chars"][1], "run.max_chars", rid, 1) if "max_chars" in fields else None
+    punctuated = checker.boolean(fields["punctuated"][1], "run.punctuated", rid) if "punctuated" in fields else None
+    max_width = checker.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
+    max_gap = checker.integer(fields["max_gap"][1], "run.max_gap", rid, 0) if "max_gap" in fields else 0
+    repeated = "repeated_below" in fields and checker.boolean(fields["repeated_below"][1], "run.repeated_below", rid)
+    if max_width is not None and max_chars is None:
+        max_chars = max_width  # a width limit alone: no separate character limit
+    return RunShape(
+        min_lines=defaults.min_lines if min_lines is None else min_lines,
+        max_chars=defaults.max_chars if max_chars is None else max_chars,
+        max_width=max_width,
+        max_gap=max_gap or 0,
+        punctuated=defaults.punctuated if punctuated is None else punctuated,
+        repeated_below=bool(repeated),
+    )
+
+
+def judged(rule: Rule, lines: list[str], numbered: list[int]) -> list[int]:
+    """The run is the example: every line after the first (the headline), up to a blank line."""
+    run = []
+    for n in numbered[1:]:
+        if run and not lines[n - 2].strip():
+            break  # a blank line ends the run: what follows is context (the headings a contents lists)
+        run.append(n)
+    return run
+
+
+KIND = register(Kind(
+    name="run",
+    doc="runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
+    rank=2,
+    ranges=ranges,
+    shape=True,
+    by_pattern=False,
+    keys=("run",),
+    parse=parse,
+    judged=judged,
+))

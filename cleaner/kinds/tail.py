@@ -1,0 +1,86 @@
+"""``remove: tail``: short unpunctuated lines after the last line of prose (``tail:``).
+
+Link lists, tags and footers follow an article on most sites, and what follows the last
+sentence is rarely the article's. Read from the page's end, the tail stops at the first line
+that could be the article's own. A shape kind: it yields to the article's body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from cleaner.engine import _PROSE_END, _guards_ok, _Lines, _search, _width_at_least, is_prose
+from cleaner.kinds import Checker, Common, Fields, Kind, register
+from cleaner.model import Rule, TailShape
+
+#: The keys of ``tail:``.
+TAIL_KEYS = ("prose_width", "max_width")
+#: How a statement ends: a full stop, perhaps inside a closing quote or bracket.
+_STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
+#: A line that stops in the middle of a sentence: its text goes on in the next line.
+_CLAUSE_END = re.compile(r"[，、；,;]\s*$")
+
+
+def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
+    """Short unpunctuated lines after the last line of prose, read from the page's end.
+
+    A wide line, one the rule's ``unless`` protects or one that stops mid-sentence (a comma at
+    its end) ends the tail: a list the article ends with (a fact sheet and the heading over it)
+    stays with everything above it. So do two
+    short statements in a row (an article of short lines); a lone sentence ("An error
+    occurred.") stays but does not end the tail. A page with no prose has no tail.
+    """
+    shape = rule.tail
+    assert shape is not None
+    last_prose = next((i for i in reversed(lines.non_empty) if is_prose(lines.stripped(i), shape.prose_width)), None)
+    if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
+        return []
+    lo, hi = lines.zone(rule)
+    found = []
+    order = [i for i in lines.non_empty if i > last_prose]
+    for k in range(len(order) - 1, -1, -1):
+        i = order[k]
+        if not lo <= i < hi:
+            break
+        stripped = lines.stripped(i)
+        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
+            break
+        if _CLAUSE_END.search(stripped):
+            break  # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text
+        if _PROSE_END.search(stripped):
+            if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
+                break  # two statements in a row are the article's (teasers end in "?" and "!")
+            continue
+        if rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout):
+            found.append((i, i))
+    return found[::-1]
+
+
+def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid: str | None) -> dict[str, Any]:
+    """``tail:`` a mapping of ``TAIL_KEYS``; absent, the defaults of ``TailShape``."""
+    if "tail" not in fields:
+        return {"tail": TailShape()}
+    shape = checker.mapping(fields["tail"][1], "tail", TAIL_KEYS, rid)
+    defaults = TailShape()
+    prose = checker.integer(shape["prose_width"][1], "tail.prose_width", rid, 1) if "prose_width" in shape else None
+    width = checker.integer(shape["max_width"][1], "tail.max_width", rid, 1) if "max_width" in shape else None
+    return {"tail": TailShape(
+        prose_width=defaults.prose_width if prose is None else prose,
+        max_width=defaults.max_width if width is None else width,
+    )}
+
+
+KIND = register(Kind(
+    name="tail",
+    doc="short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
+    rank=3,
+    ranges=ranges,
+    shape=True,
+    by_pattern=False,
+    keys=("tail",),
+    parse=parse,
+))
