@@ -1,0 +1,304 @@
+"""One Hyperscan pass per document that says, for every rule pattern, which lines it may match.
+
+Without it each rule runs its ``regex`` pattern over the whole document (most of the
+engine's time). With it the engine asks ``DocumentScan.lines(pattern)`` for a pattern's
+candidate lines and runs the exact pattern there alone. Candidates are a superset of the
+lines the pattern matches (see ``cleaner.superset``), so the output is the same either way.
+
+Why Hyperscan: it compiles all of a rule set's patterns into one automaton and scans a
+document once at hundreds of MB/s whatever the number of patterns, and it reports where
+each pattern matched, not only whether. google-re2's ``Set`` says only *which* patterns
+match a text (a per-line call would bring back the per-line Python cost), and an
+Aho–Corasick scan over required literals finds many lines that merely mention a word.
+
+Compiling costs seconds for a large rule set, so a compiled database is cached: in memory
+for the process (a rule tuple maps to its scanner) and on disk under the user's cache
+directory, keyed by every pattern's source and flags, the rewrite's version and the library
+version. A missing, unreadable or stale file is recompiled silently; an unwritable cache
+directory only costs the compile in each process.
+
+``CLEANER_SCAN=0`` (or ``off``/``no``/``false``) turns the scan off, as does a missing
+``hyperscan`` package: the engine then runs every pattern over the whole text, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from cleaner import superset
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - optional speed-up: the engine's own path gives the same output
+    hyperscan = None
+
+#: The environment variable that turns the scan off ("0", "off", "no", "false").
+ENV_SWITCH = "CLEANER_SCAN"
+#: Where compiled databases go, before ``$XDG_CACHE_HOME/cleaner`` and ``~/.cache/cleaner``.
+ENV_CACHE_DIR = "CLEANER_CACHE_DIR"
+
+_MAGIC = b"cleaner-scan 1\n"
+_NEWLINE = re.compile(b"\n")
+#: Lines no chrome pattern worth scanning for would match all of: a rewrite matching them all is useless.
+_PROBES = ("", "a", "1", "。", "中", " ")
+_HEX = regex.compile(r"\\x\{([0-9a-f]+)\}")
+
+PatternKey = tuple[str, int]
+
+
+def enabled() -> bool:
+    """Whether the scan is available and not switched off."""
+    return hyperscan is not None and os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def key(pattern: regex.Pattern[str]) -> PatternKey:
+    return (pattern.pattern, pattern.flags)
+
+
+class Scanner:
+    """A compiled database for a set of patterns; ``scan(text)`` gives one document's candidates."""
+
+    def __init__(self, patterns: Iterable[regex.Pattern[str]]) -> None:
+        unique = {key(p): p for p in patterns}
+        #: every pattern this scanner was asked to cover, scanned or not (for reuse by a subset)
+        self.known: frozenset[PatternKey] = frozenset(unique)
+        ordered = sorted(unique)
+        self.ids: dict[PatternKey, int] = {}
+        self.db: Any = None
+        self._local = threading.local()
+        self.compiled_now = False
+        included, db = _load_or_compile(ordered, [unique[k] for k in ordered])
+        if db is not None:
+            self.db = db
+            self.ids = {ordered[k]: n for n, k in enumerate(included)}
+
+    def covers(self, pattern: regex.Pattern[str]) -> bool:
+        return key(pattern) in self.ids
+
+    def scan(self, text: str) -> DocumentScan | None:
+        """The candidates of every scanned pattern in ``text``; None when it cannot be scanned."""
+        if self.db is None:
+            return None
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: not UTF-8, the exact path takes this text
+            return None
+        ends: list[list[int]] = [[] for _ in self.ids]
+
+        def on_match(expression: int, start: int, end: int, flags: int, context: Any) -> None:
+            ends[expression].append(end)
+
+        self.db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        return DocumentScan(self, data, ends)
+
+    def _scratch(self) -> Any:
+        """Hyperscan's scratch space, one per thread (a scan may not share it)."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self.db)
+        return scratch
+
+
+class DocumentScan:
+    """One document's scan: per pattern, the lines (0-based, as ``engine._Lines`` counts them) it may match."""
+
+    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets")
+
+    def __init__(self, scanner: Scanner, data: bytes, ends: list[list[int]]) -> None:
+        self.scanner = scanner
+        self.data = data
+        self.ends = ends
+        self._newlines: list[int] | None = None
+        self._lines: dict[int, list[int]] = {}
+        self._sets: dict[int, frozenset[int]] = {}
+
+    def lines(self, pattern: regex.Pattern[str]) -> list[int] | None:
+        """Candidate lines of ``pattern`` in order; None when the scan does not cover it."""
+        expression = self.scanner.ids.get(key(pattern))
+        if expression is None:
+            return None
+        found = self._lines.get(expression)
+        if found is None:
+            ends = self.ends[expression]
+            if ends:
+                if self._newlines is None:
+                    self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
+                # every rewrite ends at ``$``: on a newline, or at the end of the text
+                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in ends))
+            else:
+                found = []
+            self._lines[expression] = found
+        return found
+
+    def line_set(self, pattern: regex.Pattern[str]) -> frozenset[int] | None:
+        """``lines(pattern)`` as a set, for membership tests."""
+        expression = self.scanner.ids.get(key(pattern))
+        if expression is None:
+            return None
+        found = self._sets.get(expression)
+        if found is None:
+            found = self._sets[expression] = frozenset(self.lines(pattern) or ())
+        return found
+
+
+# -- which scanner a rule tuple uses --------------------------------------------------------------
+
+_LOCK = threading.Lock()
+#: id(rules tuple) -> (the tuple, kept alive so the id stays its own; its scanner)
+_BY_RULES: dict[int, tuple[tuple[Any, ...], Scanner | None]] = {}
+_SCANNERS: list[Scanner] = []
+_MAX_TUPLES = 64
+
+
+def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
+    """The scanner for a tuple of rules (their ``pattern`` and ``next``); None when the scan is off.
+
+    Built once per distinct set of patterns in a process: a tuple is looked up by identity
+    (the pipeline passes the same tuples for every document), and a tuple whose patterns an
+    existing scanner already covers (a confirming round's subset of the rules) reuses it.
+    """
+    if not enabled():
+        return None
+    found = _BY_RULES.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    with _LOCK:
+        patterns = [p for rule in rules for p in (rule.pattern, rule.next) if p is not None]
+        needed = {key(p) for p in patterns}
+        scanner = next((s for s in _SCANNERS if needed <= s.known), None)
+        if scanner is None and patterns:
+            scanner = Scanner(patterns)
+            _SCANNERS.append(scanner)
+        if len(_BY_RULES) >= _MAX_TUPLES:
+            _BY_RULES.clear()
+        _BY_RULES[id(rules)] = (rules, scanner)
+    return scanner
+
+
+_CONFIRMERS: dict[PatternKey, regex.Pattern[str]] = {}
+
+
+def line_start_matcher(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
+    """``pattern`` behind a lazy run of non-newlines: ``.match(text, start_of_line, endpos)`` finds
+    the leftmost match of ``pattern`` that starts on that line, exactly as ``pattern.search`` from
+    the line's start would, but gives up at the line's end instead of searching the rest of the text.
+    """
+    found = _CONFIRMERS.get(key(pattern))
+    if found is None:
+        found = _CONFIRMERS[key(pattern)] = regex.compile(r"[^\n]*?(?:" + pattern.pattern + ")", pattern.flags)
+    return found
+
+
+# -- compiling, and the cache on disk -------------------------------------------------------------
+
+
+def _flags() -> int:
+    return hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY  # noqa: E501
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get(ENV_CACHE_DIR)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cleaner"
+
+
+def _cache_key(keys: Sequence[PatternKey]) -> str:
+    described = json.dumps([superset.VERSION, superset.MAX_RANGES, hyperscan.__version__, _flags(), list(keys)])
+    return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _load_or_compile(keys: Sequence[PatternKey], patterns: Sequence[regex.Pattern[str]]) -> tuple[list[int], Any]:
+    """(indices of the patterns in the database, the database): from the disk cache, or compiled and stored."""
+    if hyperscan is None or not keys:
+        return [], None
+    path = cache_dir() / f"scan-{_cache_key(keys)}.hsdb"
+    loaded = _load(path)
+    if loaded is not None:
+        return loaded
+    included, db = compile_patterns(patterns)
+    _store(path, included, db)
+    return included, db
+
+
+def compile_patterns(patterns: Sequence[regex.Pattern[str]]) -> tuple[list[int], Any]:
+    """Rewrite and compile; patterns that cannot be rewritten, or whose rewrite matches every line, stay out."""
+    expressions: list[bytes] = []
+    included: list[int] = []
+    for index, pattern in enumerate(patterns):
+        try:
+            rewritten = superset.superset(pattern)
+        except superset.Unsupported:
+            continue
+        if _matches_everything(rewritten):
+            continue
+        expressions.append(rewritten.encode("utf-8"))
+        included.append(index)
+    while expressions:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=_flags())
+            return included, db
+        except hyperscan.error:
+            bad = _first_rejected(expressions)  # rare: find the one Hyperscan refuses, leave it out
+            del expressions[bad], included[bad]
+    return [], None
+
+
+def _first_rejected(expressions: list[bytes]) -> int:
+    for index, expression in enumerate(expressions):
+        try:
+            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[expression], ids=[0], flags=_flags())
+        except hyperscan.error:
+            return index
+    return len(expressions) - 1  # only the set fails (too large as a whole): shed the last
+
+
+def _matches_everything(rewritten: str) -> bool:
+    """Whether the rewrite matches every probe line (then scanning for it only costs time)."""
+    as_regex = regex.compile(_HEX.sub(lambda m: f"\\U{int(m.group(1), 16):08x}", rewritten), regex.MULTILINE)
+    return all(as_regex.search(probe) for probe in _PROBES)
+
+
+def _load(path: Path) -> tuple[list[int], Any] | None:
+    try:
+        raw = path.read_bytes()
+        if not raw.startswith(_MAGIC):
+            return None
+        header_end = raw.index(b"\n", len(_MAGIC))
+        included = json.loads(raw[len(_MAGIC) : header_end])
+        db = hyperscan.loadb(raw[header_end + 1 :], hyperscan.HS_MODE_BLOCK)
+        return [int(i) for i in included], db
+    except Exception:  # noqa: BLE001 - missing, truncated, foreign or stale: compile again
+        return None
+
+
+def _store(path: Path, included: list[int], db: Any) -> None:
+    """Write atomically (a temporary file renamed into place); any failure only loses the cache."""
+    if db is None:
+        return
+    try:
+        payload = _MAGIC + json.dumps(included).encode() + b"\n" + bytes(hyperscan.dumpb(db))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except Exception:  # noqa: BLE001 - read-only home, full disk: the database still works in memory
+        return
