@@ -77,8 +77,9 @@ class Scanner:
         self.ids: dict[PatternKey, int] = {}
         self.db: Any = None
         self._local = threading.local()
+        #: whether this process compiled the database (False: it came from the disk cache)
         self.compiled_now = False
-        included, db = _load_or_compile(ordered, [unique[k] for k in ordered])
+        included, db, self.compiled_now = _load_or_compile(ordered, [unique[k] for k in ordered])
         if db is not None:
             self.db = db
             self.ids = {ordered[k]: n for n, k in enumerate(included)}
@@ -220,17 +221,20 @@ def _cache_key(keys: Sequence[PatternKey]) -> str:
     return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
-def _load_or_compile(keys: Sequence[PatternKey], patterns: Sequence[regex.Pattern[str]]) -> tuple[list[int], Any]:
-    """(indices of the patterns in the database, the database): from the disk cache, or compiled and stored."""
+def _load_or_compile(
+    keys: Sequence[PatternKey], patterns: Sequence[regex.Pattern[str]]
+) -> tuple[list[int], Any, bool]:
+    """(indices of the patterns in the database, the database, whether it was compiled now):
+    from the disk cache, or compiled and stored there."""
     if hyperscan is None or not keys:
-        return [], None
+        return [], None, False
     path = cache_dir() / f"scan-{_cache_key(keys)}.hsdb"
     loaded = _load(path)
     if loaded is not None:
-        return loaded
+        return (*loaded, False)
     included, db = compile_patterns(patterns)
     _store(path, included, db)
-    return included, db
+    return included, db, True
 
 
 def compile_patterns(patterns: Sequence[regex.Pattern[str]]) -> tuple[list[int], Any]:

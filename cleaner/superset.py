@@ -121,7 +121,7 @@ class _Parser:
         elif s[i] == "{":
             found = regex.match(r"\{(\d*)(?:(,)(\d*))?\}", s[i:])
             if found is None or (not found.group(1) and not found.group(2)):
-                return ""  # a literal "{"
+                raise Unsupported(f"'{{' at {i} is not a counted repeat (fuzzy matching?)")
             low = int(found.group(1) or 0)
             high = None if found.group(2) and not found.group(3) else int(found.group(3) or low)
             self.i = i + found.end()
@@ -150,6 +150,8 @@ class _Parser:
             return c
         if c == "\\":
             return self._escape(ignore_case)
+        if c in "{*+?":
+            raise Unsupported(f"{c!r} at {self.i} has nothing to repeat, or is fuzzy matching")
         self.i += 1
         return _literal(c, ignore_case)
 
