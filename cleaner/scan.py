@@ -92,7 +92,7 @@ class Scanner:
         if self.db is None:
             return None
         try:
-            data = text.encode("utf-8")
+            data = superset.fold_for_scan(text).encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: not UTF-8, the exact path takes this text
             return None
         ends: list[list[int]] = [[] for _ in self.ids]

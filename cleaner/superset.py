@@ -23,7 +23,12 @@ The rewrite, construct by construct:
   of code point ranges computed **by the regex module itself** (enumerating all code points),
   so Unicode versions and case-folding rules cannot disagree; long range lists are widened by
   filling the narrowest gaps above ASCII (a superset, kept small for the compiler);
-- ``\\A``, ``\\Z`` and ``\\z`` become line anchors (the engine matches one line at a time).
+- ``\\A``, ``\\Z`` and ``\\z`` become line anchors (the engine matches one line at a time);
+- the three non-ASCII letters ``regex`` equates with an ASCII one under IGNORECASE (the long s,
+  the Kelvin sign, the dotted capital I) are replaced in the *scanned copy* of the text by that
+  letter (``fold_for_scan``), and every class holding one of them also holds the letter. Without
+  this, each ignore-case "s", "k" or "i" would be a branch on a multi-byte character, and
+  Hyperscan's literal matching (and compile time) suffers badly.
 
 Anything else (verbose mode, conditionals, recursion, ``\\G``, fuzzy matching, POSIX
 classes, flags beyond i/m/s/u/V0) raises ``Unsupported``, and that one rule keeps the old
@@ -37,7 +42,7 @@ import functools
 import regex
 
 #: Rewriting rules change what is scanned: bump this to invalidate compiled databases on disk.
-VERSION = 1
+VERSION = 2
 
 #: A class is widened until it has at most this many ranges (ASCII is always kept exact).
 MAX_RANGES = 24
@@ -56,8 +61,8 @@ def superset(pattern: regex.Pattern[str]) -> str:
 
     >>> superset(regex.compile(r"^(?>ab)c{2,5}?(?=d)", regex.M))
     '(?:^(?:ab)c+)[^\\n]*$'
-    >>> superset(regex.compile(r"(?i)ok\b|^x$", regex.M))  # to regex, the Kelvin sign is a K
-    '(?:[Oo][Kk\\x{212a}])[^\\n]*$|^[Xx]$'
+    >>> superset(regex.compile(r"(?i)ok\b|^x$", regex.M))  # a Kelvin sign is scanned as a k
+    '(?:[Oo][Kk])[^\\n]*$|^[Xx]$'
     """
     if pattern.flags & ~_ALLOWED_FLAGS:
         raise Unsupported(f"flags {pattern.flags:#x}")
@@ -258,13 +263,26 @@ def _single(atom: str) -> bool:
 
 
 def _literal(c: str, ignore_case: bool) -> str:
-    if ignore_case:
-        cases = _cases(c)
-        if len(cases) > 1:
-            return _emit_ranges([(cp, cp) for cp in sorted(cases)])
-    if c.isascii() and c.isalnum():
-        return c
-    return _hex(ord(c))
+    folds = scan_folds()
+    cases = {folds.get(cp, cp) for cp in (_cases(c) if ignore_case else {ord(c)})}
+    if len(cases) > 1:
+        return _emit_ranges([(cp, cp) for cp in sorted(cases)])
+    return _char(cases.pop())
+
+
+@functools.lru_cache(maxsize=1)
+def scan_folds() -> dict[int, int]:
+    """Non-ASCII code points ``regex``'s IGNORECASE equates with an ASCII letter, to that letter (for
+    ``str.translate``): the scanned copy of a text has the letter where the text has them."""
+    return {cp: ord(c) for c in "abcdefghijklmnopqrstuvwxyz" for cp in _cases(c) if cp > 0x7F}
+
+
+def fold_for_scan(text: str) -> str:
+    """The copy of ``text`` the rewrites are matched against: ``scan_folds`` applied, nothing else changed."""
+    folds = scan_folds()
+    if any(chr(cp) in text for cp in folds):
+        return text.translate(folds)
+    return text
 
 
 def _cases(c: str) -> frozenset[int]:
@@ -297,7 +315,20 @@ def _class_ranges(source: str, ignore_case: bool) -> tuple[tuple[int, int], ...]
             low = 11
         if low <= high:
             ranges.append((low, high))
-    return tuple(ranges)
+    # the scanned copy holds an ASCII letter where the text holds a letter folded to it
+    extra = [(ascii_cp, ascii_cp) for cp, ascii_cp in scan_folds().items() if any(lo <= cp <= hi for lo, hi in ranges)]
+    return _merged(ranges + extra)
+
+
+def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sorted ranges with overlapping and adjacent ones joined."""
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)

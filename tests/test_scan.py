@@ -229,3 +229,15 @@ def test_a_text_that_is_not_utf8_takes_the_exact_path(monkeypatch: pytest.Monkey
     scanner = scan.for_rules(rules)
     assert scanner is not None and scanner.scan(text) is None
     assert strip(text, rules).text == "正文\ud800。\n"
+
+
+@needs_hyperscan
+def test_letters_regex_folds_to_ascii_are_scanned_as_those_letters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Kelvin sign is a "k" and a long s an "s" to an ignore-case rule; the scan must see them so too."""
+    rules = load_builtin("default").rules
+    text = "Body of the article, long enough to read as prose, ending as a sentence does.\nWe use coo\u212aie\u017f.\n"
+    monkeypatch.setenv(scan.ENV_SWITCH, "1")
+    fast = strip(text, rules)
+    monkeypatch.setenv(scan.ENV_SWITCH, "0")
+    assert strip(text, rules) == fast
+    assert [r.rule_id for r in fast.removals] == ["en-cookie-notice"]
