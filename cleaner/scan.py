@@ -29,6 +29,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -49,6 +50,10 @@ ENV_SWITCH = "CLEANER_SCAN"
 ENV_CACHE_DIR = "CLEANER_CACHE_DIR"
 
 _MAGIC = b"cleaner-scan 1\n"
+#: Compiles quicker than this (seconds) are not worth a file: a small rule set, or a test's.
+STORE_AFTER = 0.3
+#: At most this many databases are kept on disk; the least recently used go first.
+MAX_CACHED = 32
 _NEWLINE = re.compile(b"\n")
 #: Lines no chrome pattern worth scanning for would match all of: a rewrite matching them all is useless.
 _PROBES = ("", "a", "1", "。", "中", " ")
@@ -66,49 +71,74 @@ def key(pattern: regex.Pattern[str]) -> PatternKey:
     return (pattern.pattern, pattern.flags)
 
 
-class Scanner:
-    """A compiled database for a set of patterns; ``scan(text)`` gives one document's candidates."""
+class Part:
+    """One compiled database: the patterns of one rule file (a user's edit recompiles only its own file's)."""
 
     def __init__(self, patterns: Iterable[regex.Pattern[str]]) -> None:
         unique = {key(p): p for p in patterns}
-        #: every pattern this scanner was asked to cover, scanned or not (for reuse by a subset)
-        self.known: frozenset[PatternKey] = frozenset(unique)
+        self.keys: frozenset[PatternKey] = frozenset(unique)
         ordered = sorted(unique)
+        #: pattern -> its expression id in ``db``; patterns the rewrite refuses are not here
         self.ids: dict[PatternKey, int] = {}
-        self.db: Any = None
-        self._local = threading.local()
         #: whether this process compiled the database (False: it came from the disk cache)
-        self.compiled_now = False
-        included, db, self.compiled_now = _load_or_compile(ordered, [unique[k] for k in ordered])
-        if db is not None:
-            self.db = db
-            self.ids = {ordered[k]: n for n, k in enumerate(included)}
+        included, self.db, self.compiled_now = _load_or_compile(ordered, [unique[k] for k in ordered])
+        self.ids = {ordered[k]: n for n, k in enumerate(included)}
+        self._local = threading.local()
+
+    def scratch(self) -> Any:
+        """Hyperscan's scratch space, one per thread (a scan may not share it)."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self.db)
+        return scratch
+
+
+class Scanner:
+    """The parts a rule tuple needs; ``scan(text)`` runs each over the text and gives its candidates."""
+
+    def __init__(self, parts: Sequence[Part]) -> None:
+        self.parts = [part for part in parts if part.db is not None]
+        #: every pattern this scanner was asked to cover, scanned or not (for reuse by a subset)
+        self.known: frozenset[PatternKey] = frozenset().union(*(part.keys for part in parts))
+        #: pattern -> (index of its expression across all parts); the first part holding it answers
+        self.ids: dict[PatternKey, int] = {}
+        self._bases: list[int] = []
+        base = 0
+        for part in self.parts:
+            self._bases.append(base)
+            for pattern_key, expression in part.ids.items():
+                self.ids.setdefault(pattern_key, base + expression)
+            base += len(part.ids)
+        self._size = base
+
+    @classmethod
+    def of(cls, patterns: Iterable[regex.Pattern[str]]) -> Scanner:
+        """A scanner with one part for all of ``patterns``."""
+        return cls([Part(patterns)])
+
+    @property
+    def compiled_now(self) -> bool:
+        return any(part.compiled_now for part in self.parts)
 
     def covers(self, pattern: regex.Pattern[str]) -> bool:
         return key(pattern) in self.ids
 
     def scan(self, text: str) -> DocumentScan | None:
         """The candidates of every scanned pattern in ``text``; None when it cannot be scanned."""
-        if self.db is None:
+        if not self.parts:
             return None
         try:
             data = superset.fold_for_scan(text).encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: not UTF-8, the exact path takes this text
             return None
-        ends: list[list[int]] = [[] for _ in self.ids]
+        ends: list[list[int]] = [[] for _ in range(self._size)]
 
-        def on_match(expression: int, start: int, end: int, flags: int, context: Any) -> None:
-            ends[expression].append(end)
+        def on_match(expression: int, start: int, end: int, flags: int, base: int) -> None:
+            ends[base + expression].append(end)
 
-        self.db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        for part, base in zip(self.parts, self._bases):
+            part.db.scan(data, match_event_handler=on_match, context=base, scratch=part.scratch())
         return DocumentScan(self, data, ends)
-
-    def _scratch(self) -> Any:
-        """Hyperscan's scratch space, one per thread (a scan may not share it)."""
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self.db)
-        return scratch
 
 
 class DocumentScan:
@@ -162,12 +192,17 @@ _SCANNERS: list[Scanner] = []
 _MAX_TUPLES = 64
 
 
+_PARTS: dict[frozenset[PatternKey], Part] = {}
+
+
 def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     """The scanner for a tuple of rules (their ``pattern`` and ``next``); None when the scan is off.
 
-    Built once per distinct set of patterns in a process: a tuple is looked up by identity
-    (the pipeline passes the same tuples for every document), and a tuple whose patterns an
-    existing scanner already covers (a confirming round's subset of the rules) reuses it.
+    One part per rule file (``rule.source``), each compiled once per process and cached on
+    disk, so a rule set extending ``default`` reuses the shipped files' databases and an edit
+    recompiles only the edited file. A tuple is looked up by identity (the pipeline passes the
+    same tuples for every document); a tuple whose patterns an existing scanner covers (a
+    confirming round's subset of the rules) reuses that scanner.
     """
     if not enabled():
         return None
@@ -175,11 +210,22 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     if found is not None and found[0] is rules:
         return found[1]
     with _LOCK:
-        patterns = [p for rule in rules for p in (rule.pattern, rule.next) if p is not None]
-        needed = {key(p) for p in patterns}
+        groups: dict[str, list[regex.Pattern[str]]] = {}
+        for rule in rules:
+            for pattern in (rule.pattern, rule.next):
+                if pattern is not None:
+                    groups.setdefault(rule.source or rule.rule_set, []).append(pattern)
+        needed = {key(p) for patterns in groups.values() for p in patterns}
         scanner = next((s for s in _SCANNERS if needed <= s.known), None)
-        if scanner is None and patterns:
-            scanner = Scanner(patterns)
+        if scanner is None and needed:
+            parts = []
+            for patterns in groups.values():
+                keys = frozenset(key(p) for p in patterns)
+                part = _PARTS.get(keys)
+                if part is None:
+                    part = _PARTS[keys] = Part(patterns)
+                parts.append(part)
+            scanner = Scanner(parts)
             _SCANNERS.append(scanner)
         if len(_BY_RULES) >= _MAX_TUPLES:
             _BY_RULES.clear()
@@ -232,8 +278,10 @@ def _load_or_compile(
     loaded = _load(path)
     if loaded is not None:
         return (*loaded, False)
+    started = time.perf_counter()
     included, db = compile_patterns(patterns)
-    _store(path, included, db)
+    if time.perf_counter() - started >= STORE_AFTER:
+        _store(path, included, db)
     return included, db, True
 
 
@@ -284,6 +332,7 @@ def _load(path: Path) -> tuple[list[int], Any] | None:
         header_end = raw.index(b"\n", len(_MAGIC))
         included = json.loads(raw[len(_MAGIC) : header_end])
         db = hyperscan.loadb(raw[header_end + 1 :], hyperscan.HS_MODE_BLOCK)
+        os.utime(path)  # recently used: the last to be evicted
         return [int(i) for i in included], db
     except Exception:  # noqa: BLE001 - missing, truncated, foreign or stale: compile again
         return None
@@ -304,5 +353,13 @@ def _store(path: Path, included: list[int], db: Any) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _evict(path.parent)
     except Exception:  # noqa: BLE001 - read-only home, full disk: the database still works in memory
         return
+
+
+def _evict(directory: Path) -> None:
+    """Keep the ``MAX_CACHED`` most recently used databases (a load touches its file)."""
+    stored = sorted(directory.glob("scan-*.hsdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in stored[MAX_CACHED:]:
+        stale.unlink(missing_ok=True)

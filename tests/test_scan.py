@@ -122,7 +122,7 @@ def test_every_line_a_pattern_matches_is_among_its_candidates() -> None:
     rules = load_builtin("default").rules
     patterns = [p for rule in rules for p in (rule.pattern, rule.next) if p is not None]
     lines = _example_lines()
-    found = scan.Scanner(patterns).scan("\n".join(lines))
+    found = scan.Scanner.of(patterns).scan("\n".join(lines))
     assert found is not None
     covered = 0
     for pattern in patterns:
@@ -171,7 +171,7 @@ def test_a_pattern_the_rewrite_refuses_keeps_the_exact_path(monkeypatch: pytest.
     path = Path(os.environ[scan.ENV_CACHE_DIR]).parent / "spaced.yaml"
     path.write_text(rules_yaml, encoding="utf-8")
     rules = load_rules(path).rules
-    scanner = scan.Scanner([r.pattern for r in rules if r.pattern is not None])
+    scanner = scan.Scanner.of([r.pattern for r in rules if r.pattern is not None])
     assert [r.id for r in rules if r.pattern is not None and scanner.covers(r.pattern)] == ["plain"]
     text = "chrome\nmenu\nbody text.\n"
     monkeypatch.setenv(scan.ENV_SWITCH, "1")
@@ -181,11 +181,12 @@ def test_a_pattern_the_rewrite_refuses_keeps_the_exact_path(monkeypatch: pytest.
 @needs_hyperscan
 def test_a_compiled_database_is_stored_once_and_loaded_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(scan.ENV_CACHE_DIR, str(tmp_path))
+    monkeypatch.setattr(scan, "STORE_AFTER", 0.0)
     patterns = [regex.compile(r"^关注我们$", regex.M), regex.compile(r"(?i)cookies", regex.M)]
-    first = scan.Scanner(patterns)
+    first = scan.Scanner.of(patterns)
     assert first.compiled_now
     assert [p.suffix for p in tmp_path.iterdir()] == [".hsdb"]
-    second = scan.Scanner(patterns)
+    second = scan.Scanner.of(patterns)
     assert not second.compiled_now
     found = second.scan("x\n关注我们\nWe use COOKIES.\n")
     assert found is not None
@@ -195,11 +196,12 @@ def test_a_compiled_database_is_stored_once_and_loaded_after(tmp_path: Path, mon
 @needs_hyperscan
 def test_a_corrupt_cache_file_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(scan.ENV_CACHE_DIR, str(tmp_path))
+    monkeypatch.setattr(scan, "STORE_AFTER", 0.0)
     patterns = [regex.compile(r"^menu$", regex.M)]
-    scan.Scanner(patterns)
+    scan.Scanner.of(patterns)
     (stored,) = tmp_path.iterdir()
     stored.write_bytes(stored.read_bytes()[:40])
-    again = scan.Scanner(patterns)
+    again = scan.Scanner.of(patterns)
     assert again.compiled_now
     found = again.scan("menu\nx\n")
     assert found is not None and found.lines(patterns[0]) == [0]
@@ -211,7 +213,7 @@ def test_an_unwritable_cache_only_costs_the_compile(tmp_path: Path, monkeypatch:
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv(scan.ENV_CACHE_DIR, str(blocker / "cache"))
     patterns = [regex.compile(r"^menu$", regex.M)]
-    found = scan.Scanner(patterns).scan("x\nmenu\n")
+    found = scan.Scanner.of(patterns).scan("x\nmenu\n")
     assert found is not None and found.lines(patterns[0]) == [1]
 
 
@@ -241,3 +243,28 @@ def test_letters_regex_folds_to_ascii_are_scanned_as_those_letters(monkeypatch: 
     monkeypatch.setenv(scan.ENV_SWITCH, "0")
     assert strip(text, rules) == fast
     assert [r.rule_id for r in fast.removals] == ["en-cookie-notice"]
+
+
+@needs_hyperscan
+def test_a_quick_compile_is_not_stored_and_old_files_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(scan.ENV_CACHE_DIR, str(tmp_path))
+    scan.Scanner.of([regex.compile(r"^menu$", regex.M)])
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(scan, "STORE_AFTER", 0.0)
+    monkeypatch.setattr(scan, "MAX_CACHED", 2)
+    for word in ("one", "two", "three"):
+        scan.Scanner.of([regex.compile(f"^{word}$", regex.M)])
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+@needs_hyperscan
+def test_a_rule_set_extending_another_reuses_its_parts() -> None:
+    from cleaner.loader import load_rules_text
+
+    default = load_builtin("default").rules
+    extended = load_rules_text("name: mine\nextends: [default]\nrules:\n  - {id: mine, remove: line, match: '^mine$'}\n").rules
+    parts = scan.for_rules(tuple(default))
+    assert parts is not None
+    mine = scan.for_rules(tuple(extended))
+    assert mine is not None and len(mine.parts) == len(parts.parts) + 1
+    assert all(any(part is other for other in mine.parts) for part in parts.parts)
