@@ -42,13 +42,14 @@ import functools
 import regex
 
 #: Rewriting rules change what is scanned: bump this to invalidate compiled databases on disk.
-VERSION = 2
+VERSION = 3
 
 #: A class is widened until it has at most this many ranges (ASCII is always kept exact).
 MAX_RANGES = 24
 
 _ALLOWED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.VERSION0
 _SURROGATES = (0xD800, 0xDFFF)
+_ASTRAL = 0x10000
 _LAST = 0x10FFFF
 
 
@@ -342,12 +343,18 @@ def _code_point(index: int) -> int:
 
 
 def _widen(ranges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
-    """At most ``MAX_RANGES`` ranges covering ``ranges``: the narrowest gaps above ASCII are filled.
+    """At most ``MAX_RANGES`` ranges covering ``ranges``: the narrowest gaps above ASCII are filled,
+    and whatever lies beyond the BMP becomes one range.
 
     Gaps in ASCII and gaps holding the newline or the surrogates stay: ASCII decides most of
     the rules' anchors and separators, and the other two never occur in scanned text.
     """
-    merged = list(ranges)
+    merged = [r for r in ranges if r[1] < _ASTRAL]
+    astral = [r for r in ranges if r[1] >= _ASTRAL]
+    if astral:  # beyond the BMP (rare in text, four UTF-8 bytes each): one range
+        merged.append((max(astral[0][0], _ASTRAL), astral[-1][1]))
+        if astral[0][0] < _ASTRAL:
+            merged.insert(len(merged) - 1, (astral[0][0], _ASTRAL - 1))
     if len(merged) <= MAX_RANGES:
         return merged
     gaps = sorted(

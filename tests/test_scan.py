@@ -88,7 +88,9 @@ def _example_lines() -> list[str]:
     return sorted(line for text in lines for line in text.split("\n"))
 
 
-_FRAGMENTS = ["", " ", "  ", "\t", "。", ",", "|", "·", ">", "123", "2024-05-06 12:30", "Home", "首页", "关注", "阅读 12", "ok."]
+_FRAGMENTS = [
+    "", " ", "  ", "\t", "。", ",", "|", "·", ">", "123", "2024-05-06 12:30", "Home", "首页", "关注", "阅读 12", "ok.",
+]  # fmt: skip
 
 
 @contextmanager
@@ -246,7 +248,9 @@ def test_letters_regex_folds_to_ascii_are_scanned_as_those_letters(monkeypatch: 
 
 
 @needs_hyperscan
-def test_a_quick_compile_is_not_stored_and_old_files_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_quick_compile_is_not_stored_and_old_files_are_evicted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(scan.ENV_CACHE_DIR, str(tmp_path))
     scan.Scanner.of([regex.compile(r"^menu$", regex.M)])
     assert list(tmp_path.iterdir()) == []
@@ -262,9 +266,10 @@ def test_a_rule_set_extending_another_reuses_its_parts() -> None:
     from cleaner.loader import load_rules_text
 
     default = load_builtin("default").rules
-    extended = load_rules_text("name: mine\nextends: [default]\nrules:\n  - {id: mine, remove: line, match: '^mine$'}\n").rules
+    mine = "name: mine\nextends: [default]\nrules:\n  - {id: mine, remove: line, match: '^mine$'}\n"
+    extended = load_rules_text(mine).rules
     parts = scan.for_rules(tuple(default))
     assert parts is not None
-    mine = scan.for_rules(tuple(extended))
-    assert mine is not None and len(mine.parts) == len(parts.parts) + 1
-    assert all(any(part is other for other in mine.parts) for part in parts.parts)
+    scanner = scan.for_rules(tuple(extended))
+    assert scanner is not None and len(scanner.parts) == len(parts.parts) + 1
+    assert all(any(part is other for other in scanner.parts) for part in parts.parts)
