@@ -23,6 +23,7 @@ directory only costs the compile in each process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -31,13 +32,18 @@ import tempfile
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import regex
 
 from cleaner import superset
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, each process compiles for itself
+    fcntl = None  # type: ignore[assignment]
 
 try:
     import hyperscan
@@ -306,11 +312,36 @@ def _load_or_compile(
     loaded = _load(path)
     if loaded is not None:
         return (*loaded, False)
-    started = time.perf_counter()
-    included, db = compile_patterns(patterns)
-    if time.perf_counter() - started >= STORE_AFTER:
-        _store(path, included, db)
+    with _compiling(path):  # worker processes starting together: one compiles, the others then load
+        loaded = _load(path)
+        if loaded is not None:
+            return (*loaded, False)
+        started = time.perf_counter()
+        included, db = compile_patterns(patterns)
+        if time.perf_counter() - started >= STORE_AFTER:
+            _store(path, included, db)
     return included, db, True
+
+
+@contextlib.contextmanager
+def _compiling(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file while compiling it, where the platform and
+    the directory allow one; without a lock each process simply compiles for itself."""
+    handle, lock = None, path.with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+b")  # noqa: SIM115 - closed below
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except Exception:  # noqa: BLE001 - no fcntl (Windows), read-only cache: go on unlocked
+        pass
+    try:
+        yield
+    finally:
+        if handle is not None:
+            # those waiting hold the file open and find the database stored (or compile their own);
+            # those who come later load it without a lock
+            lock.unlink(missing_ok=True)
+            handle.close()  # releases the lock
 
 
 def compile_patterns(patterns: Sequence[regex.Pattern[str]]) -> tuple[list[int], Any]:

@@ -273,3 +273,21 @@ def test_a_rule_set_extending_another_reuses_its_parts() -> None:
     scanner = scan.for_rules(tuple(extended))
     assert scanner is not None and len(scanner.parts) == len(parts.parts) + 1
     assert all(any(part is other for other in scanner.parts) for part in parts.parts)
+
+
+@needs_hyperscan
+def test_processes_starting_together_compile_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker processes on a cold cache: the second waits for the first's database and loads it."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv(scan.ENV_CACHE_DIR, str(tmp_path))
+    script = (
+        "import regex, sys; from cleaner import scan; scan.STORE_AFTER = 0.0; "
+        "s = scan.Scanner.of([regex.compile(r'^(?:menu|home|share)\\s*\\d*$', regex.M)]); "
+        "print(int(s.compiled_now))"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    compiled = sorted(int(w.communicate()[0]) for w in workers)
+    assert compiled == [0, 1]
+    assert [p.suffix for p in tmp_path.iterdir()] == [".hsdb"]  # the lock file is gone
