@@ -128,20 +128,21 @@ class _Lines:
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
         self._scan: scan.DocumentScan | None | bool = False
 
-    def candidates(self, pattern: regex.Pattern[str]) -> list[int] | None:
+    def candidates(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Lines ``pattern`` may match, from one scan of the text for every pattern; None when not scanned.
 
         A superset: a line that is not a candidate cannot match (see ``cleaner.superset``).
+        ``stripped``: lines whose stripped text it may match (scanned for the ``run`` and ``tail`` kinds).
         """
         if self._scan is False:
             self._scan = self._scanner.scan(self.text) if self._scanner is not None else None
-        return None if self._scan is None else self._scan.lines(pattern)  # type: ignore[union-attr]
+        return None if self._scan is None else self._scan.lines(pattern, stripped)  # type: ignore[union-attr]
 
-    def candidate_set(self, pattern: regex.Pattern[str]) -> frozenset[int] | None:
-        """``candidates(pattern)`` as a set."""
-        if self.candidates(pattern) is None:
+    def candidate_set(self, pattern: regex.Pattern[str], stripped: bool = False) -> frozenset[int] | None:
+        """``candidates(pattern, stripped)`` as a set."""
+        if self.candidates(pattern, stripped) is None:
             return None
-        return self._scan.line_set(pattern)  # type: ignore[union-attr]
+        return self._scan.line_set(pattern, stripped)  # type: ignore[union-attr]
 
     def in_body(self) -> list[bool]:
         """Per line: whether it lies in a stretch of at most ``BODY_GAP`` non-empty lines between two lines of prose.

@@ -34,7 +34,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -62,12 +62,15 @@ STORE_AFTER = 0.3
 MAX_CACHED = 64
 #: Patterns per database, about (a rule file with more is split).
 CHUNK = 64
+#: The kinds whose rules match ``line.strip()``: their patterns are scanned for on stripped lines too.
+STRIPPED_KINDS = frozenset({"run", "tail"})
 _NEWLINE = re.compile(b"\n")
 #: Lines no chrome pattern worth scanning for would match all of: a rewrite matching them all is useless.
 _PROBES = ("", "a", "1", "。", "中", " ")
 _HEX = regex.compile(r"\\x\{([0-9a-f]+)\}")
 
-PatternKey = tuple[str, int]
+#: (source, flags, stripped): a pattern, and whether it is matched against stripped lines
+PatternKey = tuple[str, int, bool]
 
 
 def enabled() -> bool:
@@ -75,15 +78,27 @@ def enabled() -> bool:
     return hyperscan is not None and os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "off", "no", "false")
 
 
-def key(pattern: regex.Pattern[str]) -> PatternKey:
-    return (pattern.pattern, pattern.flags)
+def key(pattern: regex.Pattern[str], stripped: bool = False) -> PatternKey:
+    return (pattern.pattern, pattern.flags, stripped)
+
+
+class Wanted(NamedTuple):
+    """A pattern to scan for, on lines as they are or (``stripped``) on ``line.strip()``, as the
+    shape kinds match."""
+
+    pattern: regex.Pattern[str]
+    stripped: bool = False
+
+    @property
+    def key(self) -> PatternKey:
+        return key(self.pattern, self.stripped)
 
 
 class Part:
     """One compiled database: the patterns of one rule file (a user's edit recompiles only its own file's)."""
 
-    def __init__(self, patterns: Iterable[regex.Pattern[str]]) -> None:
-        unique = {key(p): p for p in patterns}
+    def __init__(self, wanted: Iterable[Wanted]) -> None:
+        unique = {w.key: w for w in wanted}
         self.keys: frozenset[PatternKey] = frozenset(unique)
         ordered = sorted(unique)
         #: pattern -> its expression id in ``db``; patterns the rewrite refuses are not here
@@ -120,16 +135,16 @@ class Scanner:
         self._size = base
 
     @classmethod
-    def of(cls, patterns: Iterable[regex.Pattern[str]]) -> Scanner:
+    def of(cls, patterns: Iterable[regex.Pattern[str]], stripped: bool = False) -> Scanner:
         """A scanner with one part for all of ``patterns``."""
-        return cls([Part(patterns)])
+        return cls([Part(Wanted(p, stripped) for p in patterns)])
 
     @property
     def compiled_now(self) -> bool:
         return any(part.compiled_now for part in self.parts)
 
-    def covers(self, pattern: regex.Pattern[str]) -> bool:
-        return key(pattern) in self.ids
+    def covers(self, pattern: regex.Pattern[str], stripped: bool = False) -> bool:
+        return key(pattern, stripped) in self.ids
 
     def scan(self, text: str) -> DocumentScan | None:
         """The candidates of every scanned pattern in ``text``; None when it cannot be scanned."""
@@ -162,9 +177,10 @@ class DocumentScan:
         self._lines: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
 
-    def lines(self, pattern: regex.Pattern[str]) -> list[int] | None:
-        """Candidate lines of ``pattern`` in order; None when the scan does not cover it."""
-        expression = self.scanner.ids.get(key(pattern))
+    def lines(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
+        """Candidate lines of ``pattern`` (matched against the stripped line when ``stripped``) in
+        order; None when the scan does not cover it."""
+        expression = self.scanner.ids.get(key(pattern, stripped))
         if expression is None:
             return None
         found = self._lines.get(expression)
@@ -180,14 +196,14 @@ class DocumentScan:
             self._lines[expression] = found
         return found
 
-    def line_set(self, pattern: regex.Pattern[str]) -> frozenset[int] | None:
-        """``lines(pattern)`` as a set, for membership tests."""
-        expression = self.scanner.ids.get(key(pattern))
+    def line_set(self, pattern: regex.Pattern[str], stripped: bool = False) -> frozenset[int] | None:
+        """``lines(pattern, stripped)`` as a set, for membership tests."""
+        expression = self.scanner.ids.get(key(pattern, stripped))
         if expression is None:
             return None
         found = self._sets.get(expression)
         if found is None:
-            found = self._sets[expression] = frozenset(self.lines(pattern) or ())
+            found = self._sets[expression] = frozenset(self.lines(pattern, stripped) or ())
         return found
 
 
@@ -204,7 +220,10 @@ _PARTS: dict[frozenset[PatternKey], Part] = {}
 
 
 def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
-    """The scanner for a tuple of rules (their ``pattern`` and ``next``); None when the scan is off.
+    """The scanner for a tuple of rules; None when the scan is off.
+
+    It covers each rule's ``pattern`` and ``next`` on whole lines, and the ``pattern`` of the
+    shape kinds (``run``, ``tail``) on stripped lines too.
 
     One part per rule file (``rule.source``), each compiled once per process and cached on
     disk, so a rule set extending ``default`` reuses the shipped files' databases and an edit
@@ -218,18 +237,19 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     if found is not None and found[0] is rules:
         return found[1]
     with _LOCK:
-        groups: dict[str, list[regex.Pattern[str]]] = {}
+        groups: dict[str, list[Wanted]] = {}
         for rule in rules:
-            for pattern in (rule.pattern, rule.next):
-                if pattern is not None:
-                    groups.setdefault(rule.source or rule.rule_set, []).append(pattern)
-        needed = {key(p) for patterns in groups.values() for p in patterns}
+            group = groups.setdefault(rule.source or rule.rule_set, [])
+            group.extend(Wanted(p) for p in (rule.pattern, rule.next) if p is not None)
+            if rule.pattern is not None and rule.kind in STRIPPED_KINDS:
+                group.append(Wanted(rule.pattern, stripped=True))
+        needed = {w.key for wanted in groups.values() for w in wanted}
         scanner = next((s for s in _SCANNERS if needed <= s.known), None)
         if scanner is None and needed:
             parts = []
-            for patterns in groups.values():
-                for chunk in _chunks(patterns):
-                    keys = frozenset(key(p) for p in chunk)
+            for wanted in groups.values():
+                for chunk in _chunks(wanted):
+                    keys = frozenset(w.key for w in chunk)
                     part = _PARTS.get(keys)
                     if part is None:
                         part = _PARTS[keys] = Part(chunk)
@@ -242,7 +262,7 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     return scanner
 
 
-def _chunks(patterns: list[regex.Pattern[str]]) -> list[list[regex.Pattern[str]]]:
+def _chunks(patterns: list[Wanted]) -> list[list[Wanted]]:
     """A file's patterns in databases of about ``CHUNK`` each, by a stable hash of each pattern.
 
     Compile time grows faster than the pattern count (1,000 literal-free line shapes: 46 s in
@@ -252,10 +272,11 @@ def _chunks(patterns: list[regex.Pattern[str]]) -> list[list[regex.Pattern[str]]
     count = len(patterns) // CHUNK + 1
     if count == 1:
         return [patterns]
-    chunks: list[list[regex.Pattern[str]]] = [[] for _ in range(count)]
-    for pattern in patterns:
-        digest = hashlib.blake2b(f"{pattern.flags}:{pattern.pattern}".encode("utf-8", "surrogatepass"), digest_size=4)
-        chunks[int.from_bytes(digest.digest(), "big") % count].append(pattern)
+    chunks: list[list[Wanted]] = [[] for _ in range(count)]
+    for wanted in patterns:
+        described = f"{wanted.stripped}:{wanted.pattern.flags}:{wanted.pattern.pattern}"
+        digest = hashlib.blake2b(described.encode("utf-8", "surrogatepass"), digest_size=4)
+        chunks[int.from_bytes(digest.digest(), "big") % count].append(wanted)
     return [chunk for chunk in chunks if chunk]
 
 
@@ -302,7 +323,7 @@ def _cache_key(keys: Sequence[PatternKey]) -> str:
 
 
 def _load_or_compile(
-    keys: Sequence[PatternKey], patterns: Sequence[regex.Pattern[str]]
+    keys: Sequence[PatternKey], patterns: Sequence[Wanted]
 ) -> tuple[list[int], Any, bool]:
     """(indices of the patterns in the database, the database, whether it was compiled now):
     from the disk cache, or compiled and stored there."""
@@ -344,13 +365,13 @@ def _compiling(path: Path) -> Iterator[None]:
             handle.close()  # releases the lock
 
 
-def compile_patterns(patterns: Sequence[regex.Pattern[str]]) -> tuple[list[int], Any]:
+def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any]:
     """Rewrite and compile; patterns that cannot be rewritten, or whose rewrite matches every line, stay out."""
     expressions: list[bytes] = []
     included: list[int] = []
-    for index, pattern in enumerate(patterns):
+    for index, (pattern, stripped) in enumerate(patterns):
         try:
-            rewritten = superset.superset(pattern)
+            rewritten = superset.superset(pattern, stripped)
         except superset.Unsupported:
             continue
         if _matches_everything(rewritten):

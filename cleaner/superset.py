@@ -57,8 +57,12 @@ class Unsupported(ValueError):
     """The pattern uses syntax the rewrite does not cover; its rule keeps the exact-regex path."""
 
 
-def superset(pattern: regex.Pattern[str]) -> str:
+def superset(pattern: regex.Pattern[str], stripped: bool = False) -> str:
     r"""A Hyperscan expression matching, on one line, at least what ``pattern`` matches.
+
+    ``stripped``: at least the lines whose *stripped* text ``pattern`` matches (the shape kinds and
+    ``unless`` match ``line.strip()``): a start anchor may be followed, and the final end anchor
+    preceded, by the whitespace ``strip`` removes.
 
     >>> superset(regex.compile(r"^(?>ab)c{2,5}?(?=d)", regex.M))
     '(?:^(?:ab)c+)[^\\n]*$'
@@ -67,16 +71,17 @@ def superset(pattern: regex.Pattern[str]) -> str:
     """
     if pattern.flags & ~_ALLOWED_FLAGS:
         raise Unsupported(f"flags {pattern.flags:#x}")
-    return _Parser(pattern.pattern, bool(pattern.flags & regex.IGNORECASE)).parse()
+    return _Parser(pattern.pattern, bool(pattern.flags & regex.IGNORECASE), stripped).parse()
 
 
 class _Parser:
     """A recursive-descent reader of the ``regex`` syntax the rules use, writing the rewrite as it goes."""
 
-    def __init__(self, source: str, ignore_case: bool) -> None:
+    def __init__(self, source: str, ignore_case: bool, stripped: bool = False) -> None:
         self.s = source
         self.i = 0
         self.ignore_case = ignore_case
+        self.stripped = stripped
 
     def parse(self) -> str:
         """The rewrite, every match of which ends at a line's end: one report per line and pattern.
@@ -115,7 +120,11 @@ class _Parser:
             items.append(atom)
         # an end anchor stays only as the last item of a branch of the whole pattern
         last = len(items) - 1 if top else -1
-        return "".join(item for k, item in enumerate(items) if item != "$" or k == last)
+        items = [item for k, item in enumerate(items) if item != "$" or k == last]
+        if self.stripped:  # the stripped text starts after, and ends before, the line's outer whitespace
+            space = _emit_ranges(list(_strip_ranges()))
+            items = [f"(?:^{space}*)" if item == "^" else f"{space}*$" if item == "$" else item for item in items]
+        return "".join(items)
 
     def _quantifier(self) -> str:
         """The next quantifier, rewritten to ``*``, ``+`` or ``?`` (empty when there is none)."""
@@ -330,6 +339,13 @@ def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
         else:
             out.append((low, high))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _strip_ranges() -> tuple[tuple[int, int], ...]:
+    """What ``str.strip()`` removes (Python's whitespace, wider than regex's ``\\s``), without the newline."""
+    spaces = [cp for cp in range(_LAST + 1) if cp != 10 and chr(cp).isspace()]
+    return _merged([(cp, cp) for cp in spaces])
 
 
 @functools.lru_cache(maxsize=1)

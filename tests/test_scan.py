@@ -291,3 +291,19 @@ def test_processes_starting_together_compile_once(tmp_path: Path, monkeypatch: p
     compiled = sorted(int(w.communicate()[0]) for w in workers)
     assert compiled == [0, 1]
     assert [p.suffix for p in tmp_path.iterdir()] == [".hsdb"]  # the lock file is gone
+
+
+@needs_hyperscan
+def test_every_line_whose_stripped_text_a_pattern_matches_is_among_its_stripped_candidates() -> None:
+    """The stripped rewrite (for the kinds that match ``line.strip()``), checked on padded examples."""
+    rules = load_builtin("default").rules
+    patterns = [p for rule in rules for p in (rule.pattern, rule.unless) if p is not None]
+    lines = [pad + line + pad[::-1] for line in _example_lines() for pad in ("", "  ", "\u3000\t", "\x1c ")]
+    found = scan.Scanner.of(patterns, stripped=True).scan("\n".join(lines))
+    assert found is not None
+    for pattern in patterns:
+        candidates = found.line_set(pattern, stripped=True)
+        if candidates is None:
+            continue
+        missed = [line for i, line in enumerate(lines) if pattern.search(line.strip()) and i not in candidates]
+        assert missed == [], pattern.pattern
