@@ -240,7 +240,10 @@ class _Parser:
         found = regex.match(r"\\(?:[pPN]\{[^}]*\}|[pP]\w|x\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|0[0-7]{0,2}|.)", s[i:], regex.DOTALL)  # noqa: E501
         assert found is not None
         self.i = i + found.end()
-        return _class(found.group(0), ignore_case)
+        escape = found.group(0)
+        if len(escape) == 2 and not escape[1].isalnum():
+            return _literal(escape[1], ignore_case)  # an escaped punctuation mark or symbol is itself
+        return _class(escape, ignore_case)
 
 
 def _class_end(s: str, i: int) -> int:
