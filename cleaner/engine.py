@@ -11,6 +11,9 @@ A pattern is matched against one line at a time (``^``/``$`` anchor the line).
 To stay fast it is first searched over the whole text with ``MULTILINE``, and
 each hit is confirmed on its line alone before moving on to the next line, so
 most rules cost one C-level scan per document instead of one call per line.
+With ``hyperscan`` installed, one multi-pattern scan per document (``cleaner.scan``)
+first names the few lines each pattern may match, and the search runs only there,
+with the same result.
 """
 
 from __future__ import annotations
