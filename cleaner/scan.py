@@ -5,17 +5,19 @@ engine's time). With it the engine asks ``DocumentScan.lines(pattern)`` for a pa
 candidate lines and runs the exact pattern there alone. Candidates are a superset of the
 lines the pattern matches (see ``cleaner.superset``), so the output is the same either way.
 
-Why Hyperscan: it compiles all of a rule set's patterns into one automaton and scans a
-document once at hundreds of MB/s whatever the number of patterns, and it reports where
-each pattern matched, not only whether. google-re2's ``Set`` says only *which* patterns
+Why Hyperscan: it compiles many patterns into one automaton and scans a document at
+hundreds of MB/s whatever their number, and it reports where each pattern matched, not
+only whether. google-re2's ``Set`` says only *which* patterns
 match a text (a per-line call would bring back the per-line Python cost), and an
 Aho–Corasick scan over required literals finds many lines that merely mention a word.
 
-Compiling costs seconds for a large rule set, so a compiled database is cached: in memory
-for the process (a rule tuple maps to its scanner) and on disk under the user's cache
-directory, keyed by every pattern's source and flags, the rewrite's version and the library
+Compiling costs seconds for a large rule set, so it is done per rule file (in databases of
+about ``CHUNK`` patterns: compile time grows faster than the pattern count) and cached: in
+memory for the process (a rule tuple maps to its scanner) and on disk under the user's cache
+directory, keyed by the patterns' sources and flags, the rewrite's version and the library
 version. A missing, unreadable or stale file is recompiled silently; an unwritable cache
-directory only costs the compile in each process.
+directory only costs the compile in each process; processes starting together on a cold
+cache compile a database once (a lock file).
 
 ``CLEANER_SCAN=0`` (or ``off``/``no``/``false``) turns the scan off, as does a missing
 ``hyperscan`` package: the engine then runs every pattern over the whole text, as before.
