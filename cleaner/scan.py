@@ -161,8 +161,11 @@ class Scanner:
         def on_match(expression: int, start: int, end: int, flags: int, base: int) -> None:
             ends[base + expression].append(end)
 
-        for part, base in zip(self.parts, self._bases):
-            part.db.scan(data, match_event_handler=on_match, context=base, scratch=part.scratch())
+        try:
+            for part, base in zip(self.parts, self._bases):
+                part.db.scan(data, match_event_handler=on_match, context=base, scratch=part.scratch())
+        except hyperscan.error:  # pragma: no cover - never seen; the exact path gives the same output
+            return None
         return DocumentScan(self, data, ends)
 
 

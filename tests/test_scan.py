@@ -82,6 +82,24 @@ def test_generated_corpus_cleans_the_same_with_and_without_the_scan(
     _both(Pipeline.default(), texts, monkeypatch)
 
 
+@needs_hyperscan
+@pytest.mark.skipif(not DEVSET.is_dir(), reason="shared/devset is not beside the project")
+def test_generated_extra_rules_clean_the_same_with_and_without_the_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200 rules of the benchmark's shapes (Unicode classes, ignore-case words, literal-free lines)."""
+    from cleaner.loader import load_rules
+
+    spec = importlib.util.spec_from_file_location("rules_bench", ROOT / "bench" / "rules_bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "extra.yaml"
+    path.write_text(bench.extra_rules_yaml(200), encoding="utf-8")
+    pages = sorted(DEVSET.glob("*/raw.txt"))[::3]
+    _both(Pipeline([load_rules(path)]), [page.read_text(encoding="utf-8") for page in pages], monkeypatch)
+
+
 def _example_lines() -> list[str]:
     rules = load_builtin("default").rules
     lines = {line for rule in rules for line in (*rule.examples.remove, *rule.examples.keep)}
