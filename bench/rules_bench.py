@@ -124,8 +124,9 @@ def main() -> None:
             started = time.perf_counter()
             scan.for_rules(rules)
             loaded = time.perf_counter() - started
-            patterns = sum(1 for rule in rules for p in (rule.pattern, rule.next) if p is not None)
-            print(f"{name:>8} {len(scanner.ids) if scanner else 0:>4}/{patterns:<4} {compiled:8.2f}s {loaded:9.3f}s")
+            patterns = [p for rule in rules for p in (rule.pattern, rule.next) if p is not None]
+            covered = sum(1 for p in patterns if scanner is not None and scanner.covers(p))
+            print(f"{name:>8} {covered:>4}/{len(patterns):<4} {compiled:8.2f}s {loaded:9.3f}s")
 
     modes = ["1"] if args.no_fallback else ["1", "0"]
     pipelines = {name: Pipeline([rule_set]) for name, rule_set in sets.items()}
