@@ -16,6 +16,9 @@ A pattern is matched against one line at a time (``^``/``$`` anchor the line).
 To stay fast it is first searched over the whole text with ``MULTILINE``, and
 each hit is confirmed on its line alone before moving on to the next line, so
 most rules cost one C-level scan per document instead of one call per line.
+With ``hyperscan`` installed, one multi-pattern scan per document (``cleaner.scan``)
+first names the few lines each pattern may match, and the search runs only there,
+with the same result.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 
 import regex
 
+from cleaner import scan
 from cleaner.errors import RuleTimeoutError
 from cleaner.model import Removal, Rule
 from cleaner.prefilter import TextLiterals
@@ -95,10 +99,10 @@ class _Lines:
 
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
-        "_first_prose", "_copies", "_in_body", "_prose", "_main_body",
+        "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
     )  # fmt: skip
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
         self.text = text
         self.lines = text.split("\n")
         if len(self.lines) > 1 and self.lines[-1] == "":
@@ -120,6 +124,24 @@ class _Lines:
         self._in_body: list[bool] | None = None
         self._prose: dict[int, bool] = {}
         self._main_body: tuple[int, int] | None | bool = False
+        self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
+        self._scan: scan.DocumentScan | None | bool = False
+
+    def candidates(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
+        """Lines ``pattern`` may match, from one scan of the text for every pattern; None when not scanned.
+
+        A superset: a line that is not a candidate cannot match (see ``cleaner.superset``).
+        ``stripped``: lines whose stripped text it may match (scanned for the ``run`` and ``tail`` kinds).
+        """
+        if self._scan is False:
+            self._scan = self._scanner.scan(self.text) if self._scanner is not None else None
+        return None if self._scan is None else self._scan.lines(pattern, stripped)  # type: ignore[union-attr]
+
+    def candidate_set(self, pattern: regex.Pattern[str], stripped: bool = False) -> frozenset[int] | None:
+        """``candidates(pattern, stripped)`` as a set."""
+        if self.candidates(pattern, stripped) is None:
+            return None
+        return self._scan.line_set(pattern, stripped)  # type: ignore[union-attr]
 
     def in_body(self) -> list[bool]:
         """Per line: whether it lies in a stretch of at most ``BODY_GAP`` non-empty lines between two lines of prose.
@@ -293,15 +315,18 @@ def document_budget(timeout: float, text: str, rules: int) -> DocumentBudget:
     return budget
 
 
-def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos: int, timeout: float) -> regex.Match[str] | None:  # noqa: E501
-    """One regex call with a budget: ``timeout`` plus time in proportion to the length searched."""
+def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos: int, timeout: float, anchored: bool = False) -> regex.Match[str] | None:  # noqa: E501
+    """One regex call with a budget: ``timeout`` plus time in proportion to the length searched.
+
+    ``anchored``: ``pattern.match`` instead of ``pattern.search`` (a match starting at ``pos``).
+    """
     budget = timeout + (endpos - pos) * _SECONDS_PER_CHAR
     if isinstance(timeout, DocumentBudget):
         budget = min(budget, timeout.deadline - time.monotonic())
         if budget <= 0:
             raise RuleTimeoutError(rule.id, float(timeout))
     try:
-        return pattern.search(text, pos, endpos, timeout=budget)
+        return (pattern.match if anchored else pattern.search)(text, pos, endpos, timeout=budget)
     except TimeoutError:
         raise RuleTimeoutError(rule.id, timeout) from None
 
@@ -334,9 +359,15 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     """Lines in the rule's zone on which its pattern matches and its length guards hold."""
     assert rule.pattern is not None
     lo, hi = lines.zone(rule)
-    if lo >= hi or not lines.may_match(rule):
+    if lo >= hi:
         return []
     text, pattern = lines.text, rule.pattern
+    scanned = lines.candidate_set(pattern)  # None when the multi-pattern scan does not cover the pattern
+    if scanned is None:
+        if not lines.may_match(rule):
+            return []  # none of its required literals is in the text
+    elif not scanned:
+        return []  # the scan finds no line it can match
     candidates = None
     if rule.max_chars is not None:
         short = lines.short_lines(rule.max_chars)
@@ -347,6 +378,8 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
         if len(long) * _PER_LINE_COST < len(text):
             candidates = long  # few lines are long enough (a keyword-spam line): skip the rest
     if candidates is not None:
+        if scanned is not None:
+            candidates = [i for i in candidates if i in scanned]
         return [
             i for i in candidates
             if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
@@ -359,9 +392,16 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 def _matching_lines(
     rule: Rule, pattern: regex.Pattern[str], lines: _Lines, lo: int, hi: int, timeout: float
 ) -> list[int]:
-    """Lines in [lo, hi) on which ``pattern`` matches: one scan of the text, each hit confirmed on its line."""
+    """Lines in [lo, hi) on which ``pattern`` matches: one scan of the text, each hit confirmed on its line.
+
+    A line is a hit when the leftmost match searched from its start begins on it and ends within
+    it, or the line alone matches. With the multi-pattern scan, only its candidate lines are tried.
+    """
     text = lines.text
     pos, endpos = lines.starts[lo], lines.end(hi - 1)
+    scanned = lines.candidates(pattern)
+    if scanned is not None:
+        return _confirmed_lines(rule, pattern, lines, [i for i in scanned if lo <= i < hi], endpos, timeout)
     hits = []
     while pos <= endpos:
         found = _search(rule, pattern, text, pos, endpos, timeout)
@@ -371,6 +411,25 @@ def _matching_lines(
         if found.end() <= lines.end(i) or _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout):
             hits.append(i)
         pos = lines.end(i) + 1
+    return hits
+
+
+def _confirmed_lines(
+    rule: Rule, pattern: regex.Pattern[str], lines: _Lines, candidates: list[int], endpos: int, timeout: float
+) -> list[int]:
+    """``_matching_lines``'s verdict on each candidate line, without scanning the text between them.
+
+    The search from a line's start finds a match starting on that line exactly when the
+    ``line_start_matcher`` matches at that start (it tries the line's positions in order, as
+    search does, and stops at its end); the text up to ``endpos`` stays visible to both.
+    """
+    text, matcher, hits = lines.text, scan.line_start_matcher(pattern), []
+    for i in candidates:
+        found = _search(rule, matcher, text, lines.starts[i], endpos, timeout, anchored=True)
+        if found is not None and (
+            found.end() <= lines.end(i) or _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
+        ):
+            hits.append(i)
     return hits
 
 
@@ -510,6 +569,8 @@ def _repeated_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
 
 
 def _firing_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
+    if rule.next is not None and lines.candidates(rule.next) == []:
+        return []  # the scan finds no line the rule's ``next`` can match
     if not lines.holds_any(rule.next_literals, rule.next_literals_ignore_case):
         return []  # no line can be followed by what the rule needs
     if rule.echo == "title":
@@ -537,7 +598,11 @@ def _next_matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
     k = bisect_right(lines.non_empty, i)
     if k >= len(lines.non_empty):
         return False
-    following = lines.lines[lines.non_empty[k]]
+    below = lines.non_empty[k]
+    scanned = lines.candidate_set(rule.next)
+    if scanned is not None and below not in scanned:
+        return False  # the scan proves the line cannot match
+    following = lines.lines[below]
     return _search(rule, rule.next, following, 0, len(following), timeout) is not None
 
 
@@ -572,7 +637,8 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     if not isinstance(timeout, DocumentBudget):  # one call, one document (Pipeline passes one for all rounds)
         rules = tuple(rules)
         timeout = document_budget(timeout, text, len(rules))
-    lines = _Lines(text)
+    rules = tuple(rules)  # the same tuple object when it already is one: the scanner is found by identity
+    lines = _Lines(text, _scanner(rules, timeout))
     n = len(lines.lines)
     owner: list[str | None] = [None] * n
     claims: list[tuple[int, str, int, int, bool]] = []  # (rank, rule id, first, last, yields to the body)
@@ -605,6 +671,14 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     removals.extend(_line_removals(lines, owner, round_no))
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
     return StripResult(text=tidy_lines(kept), removals=tuple(removals))
+
+
+def _scanner(rules: tuple[Rule, ...], budget: DocumentBudget) -> scan.Scanner | None:
+    """The rules' multi-pattern scanner; compiling it (once per rule set, on a cold cache) is not the document's regex time."""  # noqa: E501
+    started = time.monotonic()
+    scanner = scan.for_rules(rules)
+    budget.deadline += time.monotonic() - started
+    return scanner
 
 
 def _cut_spans(lines: _Lines, i: int, found: list[tuple[int, int, str]], removals: list[Removal], round_no: int) -> str:  # noqa: E501

@@ -68,7 +68,8 @@ def test_bad_rule_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_a_runaway_regex_fails_its_document_by_name_and_the_run_goes_on(tmp_path: Path) -> None:
     rules = tmp_path / "slow.yaml"
-    rules.write_text("rules:\n  - {id: slow, remove: line, match: '^(a|aa)+$'}\n", encoding="utf-8")
+    # the lookahead the multi-pattern scan cannot check (it lets the line through to the regex)
+    rules.write_text("rules:\n  - {id: slow, remove: line, match: '^(a|aa)+(?=b)'}\n", encoding="utf-8")
     src = tmp_path / "in"
     src.mkdir()
     (src / "bad.txt").write_text("a" * 60 + "!\n", encoding="utf-8")

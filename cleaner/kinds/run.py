@@ -35,13 +35,16 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         return []
     shape = rule.run
     headline = set(lines.headline_copies())
+    # lines the rule's pattern may match, from the multi-pattern scan (None: not scanned, try every line)
+    allowed = lines.candidate_set(rule.pattern, stripped=True) if rule.pattern is not None else None
     gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
     found: list[tuple[int, int]] = []
     run: list[int] = []  # fitting lines of the current run
     gap: list[int] = []  # non-fitting lines since its last fitting line
     for i in lines.non_empty:
         fits = (
-            lo <= i < hi and i not in headline and _fits_run(rule, lines.stripped(i), timeout)
+            lo <= i < hi and i not in headline and (allowed is None or i in allowed)
+            and _fits_run(rule, lines.stripped(i), timeout)
             and (not shape.repeated_below or bool(lines.copies_below(i, i)))
         )  # fmt: skip
         if fits:

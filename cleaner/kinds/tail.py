@@ -40,6 +40,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
         return []
     lo, hi = lines.zone(rule)
+    # lines the rule's pattern may match, from the multi-pattern scan (None: not scanned, try every line)
+    allowed = lines.candidate_set(rule.pattern, stripped=True) if rule.pattern is not None else None
     found = []
     order = [i for i in lines.non_empty if i > last_prose]
     for k in range(len(order) - 1, -1, -1):
@@ -55,7 +57,9 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
             if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
                 break  # two statements in a row are the article's (teasers end in "?" and "!")
             continue
-        if rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout):
+        if rule.pattern is None or (
+            (allowed is None or i in allowed) and _search(rule, rule.pattern, stripped, 0, len(stripped), timeout)
+        ):
             found.append((i, i))
     return found[::-1]
 

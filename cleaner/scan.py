@@ -1,0 +1,454 @@
+"""One Hyperscan pass per document that says, for every rule pattern, which lines it may match.
+
+Without it each rule runs its ``regex`` pattern over the whole document (most of the
+engine's time). With it the engine asks ``DocumentScan.lines(pattern)`` for a pattern's
+candidate lines and runs the exact pattern there alone. Candidates are a superset of the
+lines the pattern matches (see ``cleaner.superset``), so the output is the same either way.
+
+Why Hyperscan: it compiles many patterns into one automaton and scans a document at
+hundreds of MB/s whatever their number, and it reports where each pattern matched, not
+only whether. google-re2's ``Set`` says only *which* patterns
+match a text (a per-line call would bring back the per-line Python cost), and an
+Aho–Corasick scan over required literals finds many lines that merely mention a word.
+
+Compiling costs seconds for a large rule set, so it is done per rule file (in databases of
+about ``CHUNK`` patterns: compile time grows faster than the pattern count) and cached: in
+memory for the process (a rule tuple maps to its scanner) and on disk under the user's cache
+directory, keyed by the patterns' sources and flags, the rewrite's version and the library
+version. A missing, unreadable or stale file is recompiled silently; an unwritable cache
+directory only costs the compile in each process; processes starting together on a cold
+cache compile a database once (a lock file).
+
+``CLEANER_SCAN=0`` (or ``off``/``no``/``false``) turns the scan off, as does a missing
+``hyperscan`` package: the engine then runs every pattern over the whole text, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import regex
+
+from cleaner import superset
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, each process compiles for itself
+    fcntl = None  # type: ignore[assignment]
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - optional speed-up: the engine's own path gives the same output
+    hyperscan = None
+
+#: The environment variable that turns the scan off ("0", "off", "no", "false").
+ENV_SWITCH = "CLEANER_SCAN"
+#: Where compiled databases go, before ``$XDG_CACHE_HOME/cleaner`` and ``~/.cache/cleaner``.
+ENV_CACHE_DIR = "CLEANER_CACHE_DIR"
+
+_MAGIC = b"cleaner-scan 1\n"
+#: Compiles quicker than this (seconds) are not worth a file: a small rule set, or a test's.
+STORE_AFTER = 0.3
+#: At most this many databases are kept on disk; the least recently used go first.
+MAX_CACHED = 64
+#: Patterns per database, about (a rule file with more is split).
+CHUNK = 64
+#: The kinds whose rules match ``line.strip()``: their patterns are scanned for on stripped lines too.
+STRIPPED_KINDS = frozenset({"run", "tail"})
+_NEWLINE = re.compile(b"\n")
+#: Lines no chrome pattern worth scanning for would match all of: a rewrite matching them all is useless.
+_PROBES = ("", "a", "1", "。", "中", " ")
+_HEX = regex.compile(r"\\x\{([0-9a-f]+)\}")
+
+#: (source, flags, stripped): a pattern, and whether it is matched against stripped lines
+PatternKey = tuple[str, int, bool]
+
+
+def enabled() -> bool:
+    """Whether the scan is available and not switched off."""
+    return hyperscan is not None and os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def key(pattern: regex.Pattern[str], stripped: bool = False) -> PatternKey:
+    return (pattern.pattern, pattern.flags, stripped)
+
+
+class Wanted(NamedTuple):
+    """A pattern to scan for, on lines as they are or (``stripped``) on ``line.strip()``, as the
+    shape kinds match."""
+
+    pattern: regex.Pattern[str]
+    stripped: bool = False
+
+    @property
+    def key(self) -> PatternKey:
+        return key(self.pattern, self.stripped)
+
+
+class Part:
+    """One compiled database: the patterns of one rule file (a user's edit recompiles only its own file's)."""
+
+    def __init__(self, wanted: Iterable[Wanted]) -> None:
+        unique = {w.key: w for w in wanted}
+        self.keys: frozenset[PatternKey] = frozenset(unique)
+        ordered = sorted(unique)
+        #: pattern -> its expression id in ``db``; patterns the rewrite refuses are not here
+        self.ids: dict[PatternKey, int] = {}
+        #: whether this process compiled the database (False: it came from the disk cache)
+        included, self.db, self.compiled_now = _load_or_compile(ordered, [unique[k] for k in ordered])
+        self.ids = {ordered[k]: n for n, k in enumerate(included)}
+        self._local = threading.local()
+
+    def scratch(self) -> Any:
+        """Hyperscan's scratch space, one per thread (a scan may not share it)."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self.db)
+        return scratch
+
+
+class Scanner:
+    """The parts a rule tuple needs; ``scan(text)`` runs each over the text and gives its candidates."""
+
+    def __init__(self, parts: Sequence[Part]) -> None:
+        self.parts = [part for part in parts if part.db is not None]
+        #: every pattern this scanner was asked to cover, scanned or not (for reuse by a subset)
+        self.known: frozenset[PatternKey] = frozenset().union(*(part.keys for part in parts))
+        #: pattern -> (index of its expression across all parts); the first part holding it answers
+        self.ids: dict[PatternKey, int] = {}
+        self._bases: list[int] = []
+        base = 0
+        for part in self.parts:
+            self._bases.append(base)
+            for pattern_key, expression in part.ids.items():
+                self.ids.setdefault(pattern_key, base + expression)
+            base += len(part.ids)
+        self._size = base
+
+    @classmethod
+    def of(cls, patterns: Iterable[regex.Pattern[str]], stripped: bool = False) -> Scanner:
+        """A scanner with one part for all of ``patterns``."""
+        return cls([Part(Wanted(p, stripped) for p in patterns)])
+
+    @property
+    def compiled_now(self) -> bool:
+        return any(part.compiled_now for part in self.parts)
+
+    def covers(self, pattern: regex.Pattern[str], stripped: bool = False) -> bool:
+        return key(pattern, stripped) in self.ids
+
+    def scan(self, text: str) -> DocumentScan | None:
+        """The candidates of every scanned pattern in ``text``; None when it cannot be scanned."""
+        if not self.parts:
+            return None
+        try:
+            data = superset.fold_for_scan(text).encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: not UTF-8, the exact path takes this text
+            return None
+        ends: list[list[int]] = [[] for _ in range(self._size)]
+
+        def on_match(expression: int, start: int, end: int, flags: int, base: int) -> None:
+            ends[base + expression].append(end)
+
+        try:
+            for part, base in zip(self.parts, self._bases):
+                part.db.scan(data, match_event_handler=on_match, context=base, scratch=part.scratch())
+        except hyperscan.error:  # pragma: no cover - never seen; the exact path gives the same output
+            return None
+        return DocumentScan(self, data, ends)
+
+
+class DocumentScan:
+    """One document's scan: per pattern, the lines (0-based, as ``engine._Lines`` counts them) it may match."""
+
+    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets")
+
+    def __init__(self, scanner: Scanner, data: bytes, ends: list[list[int]]) -> None:
+        self.scanner = scanner
+        self.data = data
+        self.ends = ends
+        self._newlines: list[int] | None = None
+        self._lines: dict[int, list[int]] = {}
+        self._sets: dict[int, frozenset[int]] = {}
+
+    def lines(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
+        """Candidate lines of ``pattern`` (matched against the stripped line when ``stripped``) in
+        order; None when the scan does not cover it."""
+        expression = self.scanner.ids.get(key(pattern, stripped))
+        if expression is None:
+            return None
+        found = self._lines.get(expression)
+        if found is None:
+            ends = self.ends[expression]
+            if ends:
+                if self._newlines is None:
+                    self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
+                # every rewrite ends at ``$``: on a newline, or at the end of the text
+                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in ends))
+            else:
+                found = []
+            self._lines[expression] = found
+        return found
+
+    def line_set(self, pattern: regex.Pattern[str], stripped: bool = False) -> frozenset[int] | None:
+        """``lines(pattern, stripped)`` as a set, for membership tests."""
+        expression = self.scanner.ids.get(key(pattern, stripped))
+        if expression is None:
+            return None
+        found = self._sets.get(expression)
+        if found is None:
+            found = self._sets[expression] = frozenset(self.lines(pattern, stripped) or ())
+        return found
+
+
+# -- which scanner a rule tuple uses --------------------------------------------------------------
+
+_LOCK = threading.Lock()
+#: id(rules tuple) -> (the tuple, kept alive so the id stays its own; its scanner)
+_BY_RULES: dict[int, tuple[tuple[Any, ...], Scanner | None]] = {}
+_SCANNERS: list[Scanner] = []
+_MAX_TUPLES = 64
+
+
+_PARTS: dict[frozenset[PatternKey], Part] = {}
+
+
+def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
+    """The scanner for a tuple of rules; None when the scan is off.
+
+    It covers each rule's ``pattern`` and ``next`` on whole lines, and the ``pattern`` of the
+    shape kinds (``run``, ``tail``) on stripped lines too.
+
+    One part per rule file (``rule.source``), each compiled once per process and cached on
+    disk, so a rule set extending ``default`` reuses the shipped files' databases and an edit
+    recompiles only the edited file. A tuple is looked up by identity (the pipeline passes the
+    same tuples for every document); a tuple whose patterns an existing scanner covers (a
+    confirming round's subset of the rules) reuses that scanner.
+    """
+    if not enabled():
+        return None
+    found = _BY_RULES.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    with _LOCK:
+        groups: dict[str, list[Wanted]] = {}
+        for rule in rules:
+            group = groups.setdefault(rule.source or rule.rule_set, [])
+            group.extend(Wanted(p) for p in (rule.pattern, rule.next) if p is not None)
+            if rule.pattern is not None and rule.kind in STRIPPED_KINDS:
+                group.append(Wanted(rule.pattern, stripped=True))
+        needed = {w.key for wanted in groups.values() for w in wanted}
+        scanner = next((s for s in _SCANNERS if needed <= s.known), None)
+        if scanner is None and needed:
+            parts = []
+            for wanted in groups.values():
+                for chunk in _chunks(wanted):
+                    keys = frozenset(w.key for w in chunk)
+                    part = _PARTS.get(keys)
+                    if part is None:
+                        part = _PARTS[keys] = Part(chunk)
+                    parts.append(part)
+            scanner = Scanner(parts)
+            _SCANNERS.append(scanner)
+        if len(_BY_RULES) >= _MAX_TUPLES:
+            _BY_RULES.clear()
+        _BY_RULES[id(rules)] = (rules, scanner)
+    return scanner
+
+
+def _chunks(patterns: list[Wanted]) -> list[list[Wanted]]:
+    """A file's patterns in databases of about ``CHUNK`` each, by a stable hash of each pattern.
+
+    Compile time grows faster than the pattern count (1,000 literal-free line shapes: 46 s in
+    one database, 13 s in databases of 50-100), while scanning a few more databases costs
+    little; and editing one rule of a large file recompiles only its chunk.
+    """
+    count = len(patterns) // CHUNK + 1
+    if count == 1:
+        return [patterns]
+    chunks: list[list[Wanted]] = [[] for _ in range(count)]
+    for wanted in patterns:
+        described = f"{wanted.stripped}:{wanted.pattern.flags}:{wanted.pattern.pattern}"
+        digest = hashlib.blake2b(described.encode("utf-8", "surrogatepass"), digest_size=4)
+        chunks[int.from_bytes(digest.digest(), "big") % count].append(wanted)
+    return [chunk for chunk in chunks if chunk]
+
+
+def forget() -> None:
+    """Drop this process's compiled databases (the disk cache stays): for benchmarks of a cold or warm start."""
+    with _LOCK:
+        _PARTS.clear()
+        _SCANNERS.clear()
+        _BY_RULES.clear()
+
+
+_CONFIRMERS: dict[PatternKey, regex.Pattern[str]] = {}
+
+
+def line_start_matcher(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
+    """``pattern`` behind a lazy run of non-newlines: ``.match(text, start_of_line, endpos)`` finds
+    the leftmost match of ``pattern`` that starts on that line, exactly as ``pattern.search`` from
+    the line's start would, but gives up at the line's end instead of searching the rest of the text.
+    """
+    found = _CONFIRMERS.get(key(pattern))
+    if found is None:
+        found = _CONFIRMERS[key(pattern)] = regex.compile(r"[^\n]*?(?:" + pattern.pattern + ")", pattern.flags)
+    return found
+
+
+# -- compiling, and the cache on disk -------------------------------------------------------------
+
+
+def _flags() -> int:
+    return hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY  # noqa: E501
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get(ENV_CACHE_DIR)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cleaner"
+
+
+def _cache_key(keys: Sequence[PatternKey]) -> str:
+    described = json.dumps([superset.VERSION, superset.MAX_RANGES, hyperscan.__version__, _flags(), list(keys)])
+    return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _load_or_compile(
+    keys: Sequence[PatternKey], patterns: Sequence[Wanted]
+) -> tuple[list[int], Any, bool]:
+    """(indices of the patterns in the database, the database, whether it was compiled now):
+    from the disk cache, or compiled and stored there."""
+    if hyperscan is None or not keys:
+        return [], None, False
+    path = cache_dir() / f"scan-{_cache_key(keys)}.hsdb"
+    loaded = _load(path)
+    if loaded is not None:
+        return (*loaded, False)
+    with _compiling(path):  # worker processes starting together: one compiles, the others then load
+        loaded = _load(path)
+        if loaded is not None:
+            return (*loaded, False)
+        started = time.perf_counter()
+        included, db = compile_patterns(patterns)
+        if time.perf_counter() - started >= STORE_AFTER:
+            _store(path, included, db)
+    return included, db, True
+
+
+@contextlib.contextmanager
+def _compiling(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file while compiling it, where the platform and
+    the directory allow one; without a lock each process simply compiles for itself."""
+    handle, lock = None, path.with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+b")  # noqa: SIM115 - closed below
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except Exception:  # noqa: BLE001 - no fcntl (Windows), read-only cache: go on unlocked
+        pass
+    try:
+        yield
+    finally:
+        if handle is not None:
+            # those waiting hold the file open and find the database stored (or compile their own);
+            # those who come later load it without a lock
+            lock.unlink(missing_ok=True)
+            handle.close()  # releases the lock
+
+
+def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any]:
+    """Rewrite and compile; patterns that cannot be rewritten, or whose rewrite matches every line, stay out."""
+    expressions: list[bytes] = []
+    included: list[int] = []
+    for index, (pattern, stripped) in enumerate(patterns):
+        try:
+            rewritten = superset.superset(pattern, stripped)
+        except superset.Unsupported:
+            continue
+        if _matches_everything(rewritten):
+            continue
+        expressions.append(rewritten.encode("utf-8"))
+        included.append(index)
+    while expressions:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=_flags())
+            return included, db
+        except hyperscan.error:
+            bad = _first_rejected(expressions)  # rare: find the one Hyperscan refuses, leave it out
+            del expressions[bad], included[bad]
+    return [], None
+
+
+def _first_rejected(expressions: list[bytes]) -> int:
+    for index, expression in enumerate(expressions):
+        try:
+            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[expression], ids=[0], flags=_flags())
+        except hyperscan.error:
+            return index
+    return len(expressions) - 1  # only the set fails (too large as a whole): shed the last
+
+
+def _matches_everything(rewritten: str) -> bool:
+    """Whether the rewrite matches every probe line (then scanning for it only costs time)."""
+    # the stdlib compiles large classes much faster than regex does, and reads the rewrite's syntax
+    try:
+        as_re = re.compile(_HEX.sub(lambda m: f"\\U{int(m.group(1), 16):08x}", rewritten), re.MULTILINE)
+    except re.error:  # pragma: no cover - a rewrite the stdlib cannot read: let Hyperscan judge it
+        return False
+    return all(as_re.search(probe) for probe in _PROBES)
+
+
+def _load(path: Path) -> tuple[list[int], Any] | None:
+    try:
+        raw = path.read_bytes()
+        if not raw.startswith(_MAGIC):
+            return None
+        header_end = raw.index(b"\n", len(_MAGIC))
+        included = json.loads(raw[len(_MAGIC) : header_end])
+        db = hyperscan.loadb(raw[header_end + 1 :], hyperscan.HS_MODE_BLOCK)
+        os.utime(path)  # recently used: the last to be evicted
+        return [int(i) for i in included], db
+    except Exception:  # noqa: BLE001 - missing, truncated, foreign or stale: compile again
+        return None
+
+
+def _store(path: Path, included: list[int], db: Any) -> None:
+    """Write atomically (a temporary file renamed into place); any failure only loses the cache."""
+    if db is None:
+        return
+    try:
+        payload = _MAGIC + json.dumps(included).encode() + b"\n" + bytes(hyperscan.dumpb(db))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _evict(path.parent)
+    except Exception:  # noqa: BLE001 - read-only home, full disk: the database still works in memory
+        return
+
+
+def _evict(directory: Path) -> None:
+    """Keep the ``MAX_CACHED`` most recently used databases (a load touches its file)."""
+    stored = sorted(directory.glob("scan-*.hsdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in stored[MAX_CACHED:]:
+        stale.unlink(missing_ok=True)
