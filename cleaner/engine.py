@@ -39,6 +39,8 @@ from cleaner.prefilter import TextLiterals
 #: Default time budget for one regex call; a pattern that needs longer is treated as broken.
 DEFAULT_TIMEOUT = 2.0
 
+#: Sentence punctuation: a line containing it is prose, not a menu item (``_Lines.punctuated``).
+SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: A numbered item ("6.", "6、", "(6)", "第6条"): see ``_Lines.numbered_list_items``.
 _LIST_NUMBER = re.compile(r"\s*(?:[(（]?(\d{1,2})[.、)）．]|第(\d{1,2})[条章节])")
 #: Item n - 1 of a list lies at most this many lines above item n.
@@ -92,6 +94,9 @@ class StripResult:
 
     text: str
     removals: tuple[Removal, ...]
+    #: For each line of ``text.split("\n")``, the index of the input line it is (None for a blank
+    #: line): a later round's removals map back onto the input through it, without a diff.
+    origins: tuple[int | None, ...] = ()
 
 
 class _Lines:
@@ -100,6 +105,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
+        "_visible", "_widths", "_punctuated",
     )  # fmt: skip
 
     def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
@@ -124,6 +130,10 @@ class _Lines:
         self._in_body: list[bool] | None = None
         self._prose: dict[int, bool] = {}
         self._main_body: tuple[int, int] | None | bool = False
+        # the line table every shape kind reads: filled line by line, on first use
+        self._visible: dict[int, str] = {}
+        self._widths: dict[tuple[int, bool], int] = {}
+        self._punctuated: dict[tuple[int, bool], bool] = {}
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
         self._scan: scan.DocumentScan | None | bool = False
 
@@ -142,6 +152,29 @@ class _Lines:
         if self.candidates(pattern, stripped) is None:
             return None
         return self._scan.line_set(pattern, stripped)  # type: ignore[union-attr]
+
+    def visible(self, i: int) -> str:
+        """Line ``i`` as a reader sees it (``visible_text`` of its stripped text); cached."""
+        found = self._visible.get(i)
+        if found is None:
+            found = self._visible[i] = visible_text(self._stripped[i])
+        return found
+
+    def width(self, i: int, visible: bool = True) -> int:
+        """``display_width`` of line ``i``'s visible (or stripped) text; cached, read by every run rule."""
+        key = (i, visible)
+        found = self._widths.get(key)
+        if found is None:
+            found = self._widths[key] = display_width(self.visible(i) if visible else self._stripped[i])
+        return found
+
+    def punctuated(self, i: int, visible: bool = True) -> bool:
+        """Whether line ``i``'s visible (or stripped) text holds sentence punctuation; cached."""
+        key = (i, visible)
+        found = self._punctuated.get(key)
+        if found is None:
+            found = self._punctuated[key] = SENTENCE_PUNCT.search(self.visible(i) if visible else self._stripped[i]) is not None
+        return found
 
     def in_body(self) -> list[bool]:
         """Per line: whether it lies in a stretch of at most ``BODY_GAP`` non-empty lines between two lines of prose.
@@ -660,6 +693,7 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
 
     removals: list[Removal] = []
     kept: list[str] = []
+    kept_at: list[int] = []
     for i, line in enumerate(lines.lines):
         if owner[i] is not None:
             continue
@@ -668,9 +702,27 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
             if not line.strip():
                 continue  # nothing but whitespace left: the line goes
         kept.append(line)
+        kept_at.append(i)
     removals.extend(_line_removals(lines, owner, round_no))
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
-    return StripResult(text=tidy_lines(kept), removals=tuple(removals))
+    text, origins = _tidy_with_origins(kept, kept_at)
+    return StripResult(text=text, removals=tuple(removals), origins=origins)
+
+
+def _tidy_with_origins(kept: list[str], kept_at: list[int]) -> tuple[str, tuple[int | None, ...]]:
+    """``tidy_lines(kept)``, and the input line index of each of its lines (None for blank lines)."""
+    text = tidy_lines(kept)
+    origins: list[int | None] = []
+    for line, i in zip(kept, kept_at):
+        if not line.strip():
+            if origins and origins[-1] is not None:
+                origins.append(None)  # a run of blank lines becomes one, but only between lines
+            continue
+        origins.append(i)
+    while origins and origins[-1] is None:
+        origins.pop()  # no blank line at the end
+    origins.append(None)  # what follows the final newline
+    return text, tuple(origins) if text else (None,)
 
 
 def _scanner(rules: tuple[Rule, ...], budget: DocumentBudget) -> scan.Scanner | None:

@@ -135,6 +135,7 @@ class Pipeline:
         current = text
         rules = plan.rules
         seen: list[str] = []  # the text each round started from, to map later rounds' removals back
+        kept_lines: list[tuple[int | None, ...] | None] = []  # per round, where its output lines came from
         budget = document_budget(self.timeout, text, len(rules))  # one regex budget for the whole document
         for round_no in range(1, MAX_ROUNDS + 1):
             seen.append(current)
@@ -142,6 +143,7 @@ class Pipeline:
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
+            kept_lines.append(stripped.origins if fixed == stripped.text else None)  # ftfy may split a line
             if fixed == current or (not stripped.removals and fixed == stripped.text):
                 current = fixed
                 break
@@ -161,7 +163,7 @@ class Pipeline:
             tidy = tidy_lines(text.split("\n"))
             kept = self.normalizer(tidy)
             return CleanResult(kept, (), True, fraction, kept != tidy, names)
-        return CleanResult(current, tuple(_onto_input(removals, seen)), False, fraction, normalized, names)
+        return CleanResult(current, tuple(_onto_input(removals, seen, kept_lines)), False, fraction, normalized, names)
 
     def __call__(self, text: str) -> str:
         """The clean text alone: ``pipeline(text)``."""
@@ -209,13 +211,17 @@ class _Plan:
         return cls(rules, tuple(r for r in rules if not r.line_local), min(caps) if caps else None)
 
 
-def _onto_input(removals: list[Removal], texts: list[str]) -> list[Removal]:
+def _onto_input(
+    removals: list[Removal], texts: list[str], kept_lines: list[tuple[int | None, ...] | None] | None = None
+) -> list[Removal]:
     """Removals of every round with line numbers and offsets of the input (``texts[0]``).
 
     A round after the first works on the previous round's output, so its removals name
-    lines of an intermediate text. Each round's lines are aligned with the previous
-    round's (``difflib`` on whole lines: rules only delete lines or cut spans, ftfy edits
-    a line in place), which maps them onto input lines. A removal whose lines came
+    lines of an intermediate text. Each round's lines are traced to the previous round's:
+    by the engine's own record of which lines it kept (``kept_lines``, per round), or, when
+    the normaliser changed the text after the round, by aligning them (``difflib`` on whole
+    lines: rules only delete lines or cut spans, ftfy edits a line in place); either maps them
+    onto input lines. A removal whose lines came
     apart in the input (earlier rounds removed lines between them) becomes one removal
     per contiguous input stretch, each with ``input[start:end] == text``. Only documents
     with later-round removals pay for the alignment.
@@ -223,8 +229,12 @@ def _onto_input(removals: list[Removal], texts: list[str]) -> list[Removal]:
     if all(r.round == 1 for r in removals):
         return removals
     origins = [list(range(texts[0].count("\n") + 1))]
-    for before, after in zip(texts, texts[1:], strict=False):
-        origins.append(_align(before.split("\n"), after.split("\n"), origins[-1]))
+    for k, (before, after) in enumerate(zip(texts, texts[1:], strict=False)):
+        kept = kept_lines[k] if kept_lines is not None and k < len(kept_lines) else None
+        if kept is not None:
+            origins.append([origins[-1][i] if i is not None else None for i in kept])
+        else:
+            origins.append(_align(before.split("\n"), after.split("\n"), origins[-1]))
     source = texts[0].split("\n")
     starts = _starts(source)
     mapped: list[Removal] = []

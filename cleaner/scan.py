@@ -227,8 +227,8 @@ _PARTS: dict[frozenset[PatternKey], Part] = {}
 def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     """The scanner for a tuple of rules; None when the scan is off.
 
-    It covers each rule's ``pattern`` and ``next`` on whole lines, and the ``pattern`` of the
-    shape kinds (``run``, ``tail``) on stripped lines too.
+    It covers each rule's ``pattern`` and ``next`` on whole lines, and the ``pattern`` and
+    ``unless`` of the shape kinds (``run``, ``tail``) on stripped lines too.
 
     One part per rule file (``rule.source``), each compiled once per process and cached on
     disk, so a rule set extending ``default`` reuses the shipped files' databases and an edit
@@ -246,8 +246,8 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
         for rule in rules:
             group = groups.setdefault(rule.source or rule.rule_set, [])
             group.extend(Wanted(p) for p in (rule.pattern, rule.next) if p is not None)
-            if rule.pattern is not None and rule.kind in STRIPPED_KINDS:
-                group.append(Wanted(rule.pattern, stripped=True))
+            if rule.kind in STRIPPED_KINDS:
+                group.extend(Wanted(p, stripped=True) for p in (rule.pattern, rule.unless) if p is not None)
         needed = {w.key for wanted in groups.values() for w in wanted}
         scanner = next((s for s in _SCANNERS if needed <= s.known), None)
         if scanner is None and needed:

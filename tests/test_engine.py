@@ -641,3 +641,15 @@ def test_a_numbered_list_the_article_began_is_kept_by_every_kind() -> None:
     assert p(ranked) == doc("""
         据新华社报道，今年全国夏粮再获丰收，总产量比上年增加了三十五亿斤，创下历史新高。
     """)  # a list that did not begin in prose is not the article's
+
+
+def test_strip_records_which_input_line_each_output_line_is() -> None:
+    """A later round's removals map back onto the input through these, duplicates included."""
+    from cleaner.engine import strip
+
+    rules = load_rules_text("rules:\n  - {id: ad, remove: line, match: '^AD$'}\n").rules
+    text = "\n\nSame line\nAD\n\n\nSame line\nAD\nLast\n\n"
+    result = strip(text, rules)
+    assert result.text == "Same line\n\nSame line\nLast\n"
+    assert result.origins == (2, None, 6, 8, None)
+    assert strip("AD\n", rules).origins == (None,)

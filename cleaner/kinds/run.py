@@ -7,20 +7,17 @@ article's body: a list between two paragraphs is the article's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
-from cleaner.engine import _heading_words, _Lines, _search, display_width, visible_text
+from cleaner.engine import _heading_words, _Lines, _search
 from cleaner.kinds import Checker, Common, Fields, Kind, register
 from cleaner.model import Rule, RunShape
 
 #: The keys of ``run:``.
 RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
-#: Sentence punctuation: a line containing it is prose, not a menu item.
-_SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 
 
 def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
@@ -37,6 +34,7 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     headline = set(lines.headline_copies())
     # lines the rule's pattern may match, from the multi-pattern scan (None: not scanned, try every line)
     allowed = lines.candidate_set(rule.pattern, stripped=True) if rule.pattern is not None else None
+    excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
     found: list[tuple[int, int]] = []
     run: list[int] = []  # fitting lines of the current run
@@ -44,7 +42,7 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     for i in lines.non_empty:
         fits = (
             lo <= i < hi and i not in headline and (allowed is None or i in allowed)
-            and _fits_run(rule, lines.stripped(i), timeout)
+            and _fits_run(rule, lines, i, timeout, excepted)
             and (not shape.repeated_below or bool(lines.copies_below(i, i)))
         )  # fmt: skip
         if fits:
@@ -53,8 +51,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
             continue
         absorbable = (
             run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
-            and display_width(lines.stripped(i)) <= gap_limit and not _SENTENCE_PUNCT.search(lines.stripped(i))
-            and not _protected(rule, lines.stripped(i), timeout)
+            and lines.width(i, visible=False) <= gap_limit and not lines.punctuated(i, visible=False)
+            and not _protected(rule, lines, i, timeout, excepted)
         )  # fmt: skip  # a line the rule's ``unless`` protects never sits inside a run
         if absorbable:
             gap.append(i)
@@ -65,25 +63,32 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     return found
 
 
-def _fits_run(rule: Rule, stripped: str, timeout: float) -> bool:
-    """The run shape, cheapest checks first; the rule's own ``match``/``unless`` last."""
+def _fits_run(rule: Rule, lines: _Lines, i: int, timeout: float, excepted: frozenset[int] | None) -> bool:
+    """The run shape, cheapest checks first (from the line table); the rule's own ``match``/``unless`` last.
+
+    ``excepted``: the lines the scan says ``unless`` may match (None: not scanned, any line may).
+    """
     shape = rule.run
     assert shape is not None
-    visible = visible_text(stripped)
-    if len(visible) > shape.max_chars or (shape.max_width is not None and len(visible) > shape.max_width):
+    chars = len(lines.visible(i))
+    if chars > shape.max_chars or (shape.max_width is not None and chars > shape.max_width):
         return False
-    if shape.max_width is not None and display_width(visible) > shape.max_width:
+    if shape.max_width is not None and lines.width(i) > shape.max_width:
         return False
-    if not shape.punctuated and _SENTENCE_PUNCT.search(visible):
+    if not shape.punctuated and lines.punctuated(i):
         return False
-    if rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout):
+    stripped = lines.stripped(i)
+    if _protected(rule, lines, i, timeout, excepted):
         return False
     return rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
 
 
-def _protected(rule: Rule, stripped: str, timeout: float) -> bool:
-    """Whether the rule's ``unless`` matches the line."""
-    return rule.unless is not None and _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is not None
+def _protected(rule: Rule, lines: _Lines, i: int, timeout: float, excepted: frozenset[int] | None) -> bool:
+    """Whether the rule's ``unless`` matches line ``i`` (stripped); a line the scan rules out cannot."""
+    if rule.unless is None or (excepted is not None and i not in excepted):
+        return False
+    stripped = lines.stripped(i)
+    return _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is not None
 
 
 def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int, int]]:
