@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import regex
@@ -57,6 +58,15 @@ def test_dev_set_pages_clean_the_same_with_and_without_the_scan(monkeypatch: pyt
     _both(Pipeline.default(), [page.read_text(encoding="utf-8") for page in pages], monkeypatch)
 
 
+
+def _bench_module(name: str) -> Any:
+    """A script of bench/ imported as a module (its corpus and rule generators)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 @needs_hyperscan
 @pytest.mark.parametrize("rule_set", ["default", "base", "zh-news", "en-web", "ja-web"])
 def test_fixtures_clean_the_same_with_and_without_the_scan(rule_set: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,10 +82,7 @@ def test_generated_corpus_cleans_the_same_with_and_without_the_scan(
 ) -> None:
     import json
 
-    spec = importlib.util.spec_from_file_location("corpus_bench", ROOT / "bench" / "corpus_bench.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench_module("corpus_bench")
     corpus = tmp_path / "corpus.jsonl"
     bench.make_corpus(corpus, 1)
     texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
@@ -90,10 +97,7 @@ def test_generated_extra_rules_clean_the_same_with_and_without_the_scan(
     """200 rules of the benchmark's shapes (Unicode classes, ignore-case words, literal-free lines)."""
     from cleaner.loader import load_rules
 
-    spec = importlib.util.spec_from_file_location("rules_bench", ROOT / "bench" / "rules_bench.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench_module("rules_bench")
     path = tmp_path / "extra.yaml"
     path.write_text(bench.extra_rules_yaml(200), encoding="utf-8")
     pages = sorted(DEVSET.glob("*/raw.txt"))[::3]
