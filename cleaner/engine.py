@@ -39,6 +39,8 @@ from cleaner.prefilter import TextLiterals
 #: Default time budget for one regex call; a pattern that needs longer is treated as broken.
 DEFAULT_TIMEOUT = 2.0
 
+#: A letter's close ("Kind regards,", "此致，"): short, ending in a comma; the signature follows it.
+_VALEDICTION = re.compile(r".{1,40}[,，]")
 #: Sentence punctuation: a line containing it is prose, not a menu item (``_Lines.punctuated``).
 SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: A numbered item ("6.", "6、", "(6)", "第6条"): see ``_Lines.numbered_list_items``.
@@ -181,7 +183,8 @@ class _Lines:
 
         Computed once per text and shared by every shape kind: what sits between paragraphs
         (an ingredient list, a table, a subheading, a short reply) belongs to the article.
-        Prose lines are in the body when a neighbouring stretch is.
+        Prose lines are in the body when a neighbouring stretch is. So is a letter's close: a
+        short line ending in a comma right after prose ("Kind regards,") and the name under it.
         """
         if self._in_body is None:
             inside = [False] * len(self.lines)
@@ -190,6 +193,9 @@ class _Lines:
                 if b - a - 1 <= BODY_GAP:
                     for j in range(a, b + 1):
                         inside[self.non_empty[j]] = True
+            for j in prose:
+                if j + 2 < len(self.non_empty) and _VALEDICTION.fullmatch(self._stripped[self.non_empty[j + 1]]):
+                    inside[self.non_empty[j + 1]] = inside[self.non_empty[j + 2]] = True
             self._in_body = inside
         return self._in_body
 

@@ -653,3 +653,19 @@ def test_strip_records_which_input_line_each_output_line_is() -> None:
     assert result.text == "Same line\n\nSame line\nLast\n"
     assert result.origins == (2, None, 6, 8, None)
     assert strip("AD\n", rules).origins == (None,)
+
+
+def test_a_letters_close_and_its_signature_stay_with_the_article() -> None:
+    p = pipe("""
+        rules:
+          - {id: tail-links, remove: tail}
+    """)
+    letter = (
+        "We have been using the test suite for a year now and have automated most of our test cases.\n"
+        "Kind Regards,\n"
+        "Ashwin A.K\n"
+    )
+    footer = "Privacy\nTerms\n"
+    assert p(letter + footer) == letter
+    unsigned = letter.replace("Kind Regards,\n", "")
+    assert p(unsigned + footer) == unsigned.replace("Ashwin A.K\n", "")  # no close: the tail takes a lone name
