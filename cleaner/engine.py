@@ -107,7 +107,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated",
+        "_visible", "_widths", "_punctuated", "_words",
     )  # fmt: skip
 
     def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
@@ -129,6 +129,7 @@ class _Lines:
         self._by_length: tuple[list[int], list[int]] | None = None
         self._first_prose: int | None = -1
         self._copies: dict[str, list[int]] | None = None
+        self._words: dict[int, str] = {}  # each non-empty line's heading words, filled with ``_copies``
         self._in_body: list[bool] | None = None
         self._prose: dict[int, bool] = {}
         self._main_body: tuple[int, int] | None | bool = False
@@ -302,10 +303,11 @@ class _Lines:
     def copies_below(self, i: int, below: int) -> list[int]:
         """Lines after ``below`` with the same words as line ``i`` (decoration and permalink marks aside)."""
         if self._copies is None:
-            self._copies = {}
+            self._copies, self._words = {}, {}
             for j in self.non_empty:
-                self._copies.setdefault(_heading_words(self._stripped[j]), []).append(j)
-        same = self._copies.get(_heading_words(self._stripped[i]), [])
+                words = self._words[j] = _heading_words(self._stripped[j])
+                self._copies.setdefault(words, []).append(j)
+        same = self._copies.get(self._words[i], []) if i in self._words else []
         return same[bisect_right(same, below):]
 
     def first_prose(self) -> int | None:

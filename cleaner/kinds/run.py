@@ -57,9 +57,11 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         if absorbable:
             gap.append(i)
             continue
+        if run:
+            found.extend(_accepted(run, shape, lines))
+            run, gap = [], []
+    if run:
         found.extend(_accepted(run, shape, lines))
-        run, gap = [], []
-    found.extend(_accepted(run, shape, lines))
     return found
 
 
