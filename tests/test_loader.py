@@ -125,3 +125,10 @@ def test_feed_needs_a_marker_pattern_and_checks_its_keys(write) -> None:
     assert error_of(path) == f"{path}:5:23: rule 'a': feed.min_items must be a whole number >= 2"
     path = write("r.yaml", "rules:\n  - id: a\n    remove: line\n    match: x\n    feed: {min_items: 3}\n")
     assert error_of(path) == f"{path}:5:5: rule 'a': 'feed' only applies to remove: feed"
+
+
+def test_a_span_rule_needs_its_own_pattern_not_only_next(write) -> None:
+    path = write("r.yaml", "rules:\n  - id: a\n    remove: span\n    next: x\n")
+    assert error_of(path) == (
+        f"{path}:4:5: rule 'a': a 'span' rule cuts what 'match' or 'contains' finds; 'next' alone selects whole lines"
+    )

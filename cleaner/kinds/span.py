@@ -26,9 +26,11 @@ def spans(rule: Rule, lines: _Lines, timeout: float) -> list[tuple[int, int, int
 
 
 def check(checker: Checker, fields: Fields, common: Common, rid: str | None) -> None:
-    """``echo`` picks whole lines, which a span rule does not take."""
+    """``echo`` picks whole lines, which a span rule does not take; the span is what ``match`` finds."""
     if common["echo"] is not None:
         checker.issue(fields["echo"][0], "'echo' selects whole lines; use remove: line", rid)
+    elif "next" in fields and "match" not in fields and "contains" not in fields:
+        checker.issue(fields["next"][0], "a 'span' rule cuts what 'match' or 'contains' finds; 'next' alone selects whole lines", rid)  # noqa: E501
 
 
 KIND = register(Kind(
