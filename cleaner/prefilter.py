@@ -17,6 +17,7 @@ the same question for every rule from one Aho–Corasick pass per document
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -28,6 +29,8 @@ except ImportError:  # pragma: no cover - optional speed-up: the ``in`` checks g
     ahocorasick = None
 
 
+#: The ``regex`` module's fuzzy-matching constraints ("{e<=1}", "{i<2,d<2}"): no literal is required.
+_FUZZY = re.compile(r"\{[edis]\s*[<=]")
 #: A character class of at most this many characters can serve as a prefilter.
 _SMALL_CLASS = 8
 
@@ -40,6 +43,8 @@ def required_literals(source: str, flags: int = 0) -> tuple[tuple[str, ...], boo
     >>> required_literals("(?i)all rights reserved|^copyright")
     (('all rights reserved', 'copyright'), True)
     """
+    if _FUZZY.search(source):
+        return None  # the standard parser reads "(?:chrome){e<=1}" as the literal "chrome{e<=1}"
     parser, c = parser_and_constants()
     try:
         tree = parser.parse(source, flags & 0xFF)

@@ -88,3 +88,12 @@ def test_default_rules_give_the_same_output_with_and_without_the_scan(monkeypatc
     monkeypatch.setattr(prefilter, "ahocorasick", None)
     without = [pipeline(page) for page in pages]
     assert with_scan == without
+
+
+def test_fuzzy_patterns_have_no_prefilter() -> None:
+    """A fuzzy match need not contain its words as written: the rule must still run."""
+    from cleaner import Pipeline, load_rules_text
+
+    assert prefilter.required_literals("(?:chrome){e<=1}") is None
+    pipe = Pipeline([load_rules_text("rules:\n  - {id: fz, remove: line, match: '^(?:subscribe){e<=1}$'}\n")])
+    assert pipe("Body text.\nsubscrbe\n") == "Body text.\n"
