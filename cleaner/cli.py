@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from enum import Enum
@@ -203,6 +204,7 @@ def _clean_corpus(  # noqa: PLR0913
     if in_place and resume:
         raise _fail("--in-place and --resume do not go together: every output already exists")
     pipeline = _safe_pipeline(rules, timeout=regex_timeout)
+    _prepare(pipeline, quiet)
     if items == ["-"]:
         stdin_hint("text or JSONL")
     reading = stdin_unit(sys.stdin.buffer, input_format) if items == ["-"] else nullcontext(None)
@@ -521,6 +523,22 @@ def explain(  # noqa: PLR0913
         raise _fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
         raise _fail("interrupted", EXIT_INTERRUPTED) from None
+
+
+def _prepare(pipeline: Pipeline, quiet: bool) -> None:
+    """Compile the rule scan before the run; past a second, say why the command waits (a first run)."""
+    from cleaner import scan
+
+    notice = threading.Timer(1.0, lambda: print(
+        f"cleaner: compiling the rule scan for these rules, once: later runs load it from {scan.cache_dir()}",
+        file=sys.stderr, flush=True,
+    ))  # fmt: skip
+    if not quiet:
+        notice.start()
+    try:
+        pipeline.prepare()
+    finally:
+        notice.cancel()
 
 
 def _safe_pipeline(rules: list[str] | None, **kwargs: object) -> Pipeline:

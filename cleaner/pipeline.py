@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from ftfy import TextFixerConfig
 
+from cleaner import scan
 from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip, tidy_lines
 from cleaner.errors import RuleError, RuleIssue, RuleTimeoutError
 from cleaner.loader import load_builtin, load_rules
@@ -101,6 +102,14 @@ class Pipeline:
     def rules(self) -> tuple[Rule, ...]:
         """Every rule of every set, each once."""
         return self._plan(tuple(range(len(self.rule_sets)))).rules
+
+    def prepare(self) -> None:
+        """Compile, or load from the disk cache, the multi-pattern scan of every rule (``cleaner.scan``).
+
+        The first document would do it anyway; a command calls this first so that it can say why it
+        waits (compiling the shipped rules takes seconds, once per machine).
+        """
+        scan.for_rules(self.rules)
 
     def applicable(self, url: str | None = None, path: str | None = None) -> tuple[int, ...]:
         """Indices of the rule sets whose ``applies_to`` admits a document with this url and path."""

@@ -329,3 +329,19 @@ def test_every_line_whose_stripped_text_a_pattern_matches_is_among_its_stripped_
             continue
         missed = [line for i, line in enumerate(lines) if pattern.search(line.strip()) and i not in candidates]
         assert missed == [], pattern.pattern
+
+
+@needs_hyperscan
+def test_prepare_leaves_the_first_document_nothing_to_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Pipeline.prepare`` is what ``cleaner clean`` calls before its progress bar starts."""
+    from cleaner.loader import load_rules_text
+
+    monkeypatch.setenv(scan.ENV_CACHE_DIR, str(tmp_path))
+    compiled: list[int] = []
+    real = scan.compile_patterns
+    monkeypatch.setattr(scan, "compile_patterns", lambda patterns: compiled.append(len(patterns)) or real(patterns))
+    pipe = Pipeline([load_rules_text("rules:\n  - {id: prep-only, remove: line, match: '^prepare-me-[0-9]+$'}\n")])
+    pipe.prepare()
+    assert compiled == [1]
+    assert pipe("Body text.\nprepare-me-7\n") == "Body text.\n"
+    assert compiled == [1]  # the document used what prepare compiled
