@@ -64,8 +64,6 @@ STORE_AFTER = 0.3
 MAX_CACHED = 64
 #: Patterns per database, about (a rule file with more is split).
 CHUNK = 64
-#: The kinds whose rules match ``line.strip()``: their patterns are scanned for on stripped lines too.
-STRIPPED_KINDS = frozenset({"run", "tail"})
 _NEWLINE = re.compile(b"\n")
 #: Lines no chrome pattern worth scanning for would match all of: a rewrite matching them all is useless.
 _PROBES = ("", "a", "1", "。", "中", " ")
@@ -228,7 +226,8 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     """The scanner for a tuple of rules; None when the scan is off.
 
     It covers each rule's ``pattern`` and ``next`` on whole lines, and the ``pattern`` and
-    ``unless`` of the shape kinds (``run``, ``tail``) on stripped lines too.
+    ``unless`` of the kinds that match stripped lines (``Kind.matches_stripped``: ``run``, ``tail``)
+    on stripped lines too.
 
     One part per rule file (``rule.source``), each compiled once per process and cached on
     disk, so a rule set extending ``default`` reuses the shipped files' databases and an edit
@@ -238,6 +237,8 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
     """
     if not enabled():
         return None
+    from cleaner.kinds import KINDS  # here: the kinds import the engine, which imports this module
+
     found = _BY_RULES.get(id(rules))
     if found is not None and found[0] is rules:
         return found[1]
@@ -246,7 +247,7 @@ def for_rules(rules: tuple[Any, ...]) -> Scanner | None:
         for rule in rules:
             group = groups.setdefault(rule.source or rule.rule_set, [])
             group.extend(Wanted(p) for p in (rule.pattern, rule.next) if p is not None)
-            if rule.kind in STRIPPED_KINDS:
+            if KINDS[rule.kind].matches_stripped:
                 group.extend(Wanted(p, stripped=True) for p in (rule.pattern, rule.unless) if p is not None)
         needed = {w.key for wanted in groups.values() for w in wanted}
         scanner = next((s for s in _SCANNERS if needed <= s.known), None)

@@ -63,6 +63,9 @@ class Kind:
     #: line inside the article's body (``_Lines.in_body``). Phrase kinds may: a disclaimer
     #: between two paragraphs is chrome whatever surrounds it.
     shape: bool = False
+    #: True for kinds that run the rule's ``match``/``unless`` on a line's stripped text: the
+    #: multi-pattern scan (``cleaner.scan``) then looks for those patterns on stripped lines too.
+    matches_stripped: bool = False
     #: True when the rule's lines are the ones its ``match``/``contains`` (or ``echo``, ``next``)
     #: fire on: it needs one of them, and its verdict on a line depends on that line alone.
     #: False for kinds that find lines by their shape or place (``next`` does not apply).

@@ -163,6 +163,7 @@ KIND = register(Kind(
     rank=2,
     ranges=ranges,
     shape=True,
+    matches_stripped=True,
     by_pattern=False,
     keys=("run",),
     parse=parse,

@@ -84,6 +84,7 @@ KIND = register(Kind(
     rank=3,
     ranges=ranges,
     shape=True,
+    matches_stripped=True,
     by_pattern=False,
     keys=("tail",),
     parse=parse,
