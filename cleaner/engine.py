@@ -78,6 +78,16 @@ PROSE_WIDTH = 60
 _TITLE_WIDTH = 12
 #: Where a page title joins the article's name to the site's ("Name | Site", "名称_网站").
 _TITLE_SEPARATOR = re.compile(r"\s+[|｜\-–—]\s+|[_|｜]")
+#: What follows the headline in a page title, up to the separator before the site's name: a
+#: separator at once ("名称--频道--网站", "名称 _网站", "名称-新华网": Chinese sites also join with
+#: "--", "__" and a bare hyphen between Han characters) or after a few glued words of the site's
+#: name ("…加速度凤凰网评论_凤凰网", "…调研工作 东区办事处_中山网"). No clause mark may come
+#: first: "名称：副题_网站" continues the headline.
+_SITE_SUFFIX = re.compile(
+    r"\s?[^\s:：，,。.!！?？;；]{0,10}?\s?(?:\s[|｜\-–—]\s|-{2}|_{1,2}|(?<=[\u4e00-\u9fff])[-－](?=[\u4e00-\u9fff])|[|｜丨])"
+)
+#: The separator after a site's or channel's name that a page title puts first ("明日股市预测--名称").
+_SITE_PREFIX = re.compile(r"\s+[|｜\-–—]\s+|-{2}|_{1,2}|[|｜丨]")
 #: A headline shorter than this is too common a string to call a line its echo.
 _MIN_HEADLINE = 4
 #: Default ``max_extra`` of an echo: the headline copies for it are shared between rules.
@@ -551,7 +561,9 @@ def _article_name(title: str) -> str | None:
 
 
 def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
-    """Headline copies that fire: all but one, the first markdown heading or else the barest copy."""
+    """Headline copies that fire: those with more than the kept copy (the first markdown heading or
+    else the barest copy) has. A copy exactly as bare as the kept one stays: labellers keep a
+    repeated bare headline as often as they drop it, and a lost headline is worse than a repeat."""
     group = lines.headline_copies() if rule.max_extra == _ECHO_EXTRA else _headline_copies(lines, rule.max_extra)
     group = _whole_copies(group, lines)
     if len(group) < 2:
@@ -560,9 +572,11 @@ def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     keep = headings[0] if headings else _barest_above_body(group, lines)
     lo, hi = lines.zone(rule)
     allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    bare = _core(lines.stripped(keep))  # a copy as bare as the one kept is the headline too (a heading repeated)
     return [
         i for i in group
-        if i != keep and lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout) and (allowed is None or i in allowed)
+        if i != keep and _core(lines.stripped(i)) != bare and lo <= i < hi
+        and _guards_ok(rule, lines.stripped(i), timeout) and (allowed is None or i in allowed)
     ]  # fmt: skip
 
 
@@ -578,9 +592,9 @@ def _part_of(short: str, long: str) -> bool:
     if len(short) >= len(long) or short not in long:
         return False
     if long.startswith(short):
-        return _TITLE_SEPARATOR.match(long, len(short)) is None
+        return _SITE_SUFFIX.match(long, len(short)) is None
     if long.endswith(short):
-        return not any(m.end() == len(long) - len(short) for m in _TITLE_SEPARATOR.finditer(long))
+        return not any(m.end() == len(long) - len(short) for m in _SITE_PREFIX.finditer(long))
     return True
 
 

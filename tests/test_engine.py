@@ -466,8 +466,9 @@ ECHO = """
 """
 
 
-def test_echo_keeps_the_bare_copy_right_above_the_body() -> None:
-    # a caption in the header and the article's own headline are equally bare: the one above the body stays
+def test_echo_keeps_every_copy_as_bare_as_the_headline() -> None:
+    # the title with the site's name goes; a bare copy in the header may be the headline itself
+    # (labellers keep it as often as not), so it stays with the one above the body
     text = doc("""
         为什么有些有钱人还努力工作？_百度知道
         为什么有些有钱人还努力工作？
@@ -476,10 +477,48 @@ def test_echo_keeps_the_bare_copy_right_above_the_body() -> None:
         因为工作本身给了他们意义，而不仅仅是收入，这一点在许多访谈中都被反复提到过。
     """)
     assert pipe(ECHO)(text) == doc("""
+        为什么有些有钱人还努力工作？
         登录
         为什么有些有钱人还努力工作？
         因为工作本身给了他们意义，而不仅仅是收入，这一点在许多访谈中都被反复提到过。
     """)
+
+
+BODY = "因为工作本身给了他们意义，而不仅仅是收入，这一点在许多访谈中都被反复提到过。"
+
+
+@pytest.mark.parametrize("title", [
+    "女儿出嫁，郑板桥画了几笔兰花当嫁妆--文化--人民网",  # "--" between the parts
+    "女儿出嫁，郑板桥画了几笔兰花当嫁妆 _文化 _人民网",  # a space before the underscore
+    "女儿出嫁，郑板桥画了几笔兰花当嫁妆-人民网",  # a bare hyphen between Han characters
+    "女儿出嫁，郑板桥画了几笔兰花当嫁妆人民网文化_人民网",  # the site's name glued on, then a separator
+    "女儿出嫁，郑板桥画了几笔兰花当嫁妆 文化频道_人民网",  # ... or after a space
+    "人民网文化--女儿出嫁，郑板桥画了几笔兰花当嫁妆",  # the site's name first
+])
+def test_echo_takes_a_title_whatever_joins_the_sites_name(title: str) -> None:
+    text = doc(f"""
+        {title}
+        女儿出嫁，郑板桥画了几笔兰花当嫁妆
+        {BODY}
+    """)
+    assert pipe(ECHO)(text) == doc(f"""
+        女儿出嫁，郑板桥画了几笔兰花当嫁妆
+        {BODY}
+    """)
+
+
+@pytest.mark.parametrize("heading", [
+    "COVID-19 vaccines: what the trials show | Health News",  # a hyphen between Latin letters joins words
+    "海外留学生看两会：出国前后关注点大不同_教育频道",  # a clause mark: the heading goes on
+])
+def test_echo_does_not_split_a_headline_at_a_joining_mark(heading: str) -> None:
+    short = heading.split("-")[0] if heading.startswith("COVID") else "海外留学生看两会"
+    text = doc(f"""
+        {heading}
+        {short}
+        {BODY}
+    """)
+    assert pipe(ECHO)(text) == text
 
 
 def test_echo_leaves_a_subheading_that_is_part_of_the_headline() -> None:
