@@ -640,6 +640,39 @@ def test_feed_never_enters_the_main_stretch_of_prose() -> None:
     assert pipe(_FEED)(live) == live
 
 
+_THREAD = """
+    rules:
+      - id: thread
+        remove: feed
+        feed: {min_items: 3, max_item_lines: 3, headlines: false}
+        match: '^\\d{1,2}:\\d{2} Reply$'
+"""
+
+
+def test_a_comment_thread_goes_though_its_comments_read_like_the_article() -> None:
+    """Comments are prose and join the article's stretch; stamps below its start still make a thread."""
+    comments = (
+        "I have driven that road every day for ten years and it has never been this bad, honestly.\n"
+        "10:30 Reply\n"
+        "The roads were fine until the trucks started using them as a shortcut to the port, sadly.\n"
+        "10:05 Reply\n"
+        "Pay for it with the parking fees the council already collects downtown, as it promised.\n"
+        "09:40 Reply\n"
+        "Well said.\n"
+    )
+    first = comments.split("\n")[0] + "\n"  # above the first stamp: as much the article's as a comment
+    assert pipe(_THREAD)(_ARTICLE + comments) == _ARTICLE + first
+    as_feed = _THREAD.replace("headlines: false", "headlines: true")  # items opening with sentences
+    assert pipe(as_feed)(_ARTICLE + comments) == _ARTICLE + comments
+
+
+def test_a_comment_thread_needs_its_stamps_below_the_articles_start() -> None:
+    """Stamps that open the article's stretch are the article's own (a diary, a live blog)."""
+    paragraphs = [*_ARTICLE.splitlines(), _ARTICLE.splitlines()[0]]
+    entries = "".join(f"{t} Reply\n{line}\n" for t, line in zip(("09:00", "09:30", "10:00"), paragraphs))
+    assert pipe(_THREAD)(entries) == entries
+
+
 def test_dated_teaser_list_rule_keeps_historical_dates() -> None:
     """An infobox's dated rows ("Dominion / 26 September 1907") are history, not publication stamps."""
     from cleaner.engine import strip

@@ -21,7 +21,7 @@ from cleaner.kinds import Checker, Common, Fields, Kind, register
 from cleaner.model import Rule
 
 #: The keys of ``feed:``.
-FEED_KEYS = ("min_items", "max_item_lines")
+FEED_KEYS = ("min_items", "max_item_lines", "headlines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,9 @@ class FeedShape:
     min_items: int = 3
     #: At most so many non-empty lines between two markers: a headline, a standfirst, a source.
     max_item_lines: int = 3
+    #: Whether most items must open with a headline. False for a comment thread, whose items are
+    #: what readers wrote: there the markers (a commenter's time, place and buttons) must say it.
+    headlines: bool = True
 
 
 #: A headline's width in columns (CJK counting two), from the teaser lists of the tuning half: their
@@ -49,7 +52,9 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     stretch of prose (``_Lines.main_body``: a live blog's or a diary's dated entries are that
     stretch); most items must open with a headline (a line not ending like a sentence), so a
     timeline ("May 3" over a sentence, "May 9" over the next) stays; and the first item never
-    reaches above a line of prose.
+    reaches above a line of prose. A comment thread (``headlines: false``) is the exception: its
+    comments are prose and join the stretch of the article they follow, so it need only start
+    below the start of that stretch; its markers alone must be specific enough.
     """
     shape: FeedShape = rule.option("feed", FeedShape())
     markers = _pattern_lines(rule, lines, timeout)
@@ -59,11 +64,15 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     found = []
     body = lines.main_body()
     for group in _marker_groups(markers, position, shape.max_item_lines):
-        if len(group) < shape.min_items or not _items_open_with_headlines(group, lines, position):
+        if len(group) < shape.min_items or (shape.headlines and not _items_open_with_headlines(group, lines, position)):
             continue
         first, last = _first_item_start(group, lines, position, set(markers)), group[-1]
+        if not shape.headlines:  # a stamp may open a comment as well as close it
+            last = _last_item_end(group, lines, position, set(markers))
         if body is None or last < body[0] or first > body[1]:  # never inside the article's main stretch
             found.append((first, last))
+        elif not shape.headlines and group[0] > body[0]:
+            found.append((first, last))  # comments read like prose: they lengthen the stretch they follow
     return found
 
 
@@ -109,6 +118,18 @@ def _first_item_start(group: list[int], lines: _Lines, position: dict[int, int],
     return lines.non_empty[k]
 
 
+def _last_item_end(group: list[int], lines: _Lines, position: dict[int, int], markers: set[int]) -> int:
+    """Below a comment thread's last stamp, as many lines as its longest item, but no line of prose."""
+    size = max(position[b] - position[a] - 1 for a, b in zip(group, group[1:]))
+    k = position[group[-1]]
+    while size > 0 and k + 1 < len(lines.non_empty):
+        below = lines.non_empty[k + 1]
+        if below in markers or lines.is_prose_at(below):
+            break
+        k, size = k + 1, size - 1
+    return lines.non_empty[k]
+
+
 def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid: str | None) -> dict[str, Any]:
     """``feed:`` a mapping of ``FEED_KEYS`` (absent: ``FeedShape``'s defaults); the markers need a pattern."""
     if not common["pattern_source"] and "match" not in fields and "contains" not in fields:
@@ -119,9 +140,11 @@ def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid
     defaults = FeedShape()
     items = checker.integer(shape["min_items"][1], "feed.min_items", rid, 2) if "min_items" in shape else None
     size = checker.integer(shape["max_item_lines"][1], "feed.max_item_lines", rid, 1) if "max_item_lines" in shape else None  # noqa: E501
+    headlines = checker.boolean(shape["headlines"][1], "feed.headlines", rid) if "headlines" in shape else None
     return {"options": (("feed", FeedShape(
         min_items=defaults.min_items if items is None else items,
         max_item_lines=defaults.max_item_lines if size is None else size,
+        headlines=defaults.headlines if headlines is None else headlines,
     )),)}
 
 
