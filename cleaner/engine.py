@@ -117,7 +117,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated", "_words",
+        "_visible", "_widths", "_punctuated", "_words", "_body_grams",
     )  # fmt: skip
 
     def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
@@ -143,6 +143,7 @@ class _Lines:
         self._in_body: list[bool] | None = None
         self._prose: dict[int, bool] = {}
         self._main_body: tuple[int, int] | None | bool = False
+        self._body_grams: frozenset[str] | None = None
         # the line table every shape kind reads: filled line by line, on first use
         self._visible: dict[int, str] = {}
         self._widths: dict[tuple[int, bool], int] = {}
@@ -231,6 +232,24 @@ class _Lines:
                     stretch.append(k)
             self._main_body = best
         return self._main_body  # type: ignore[return-value]
+
+    def body_overlap(self, i: int) -> float | None:
+        """The share of line ``i``'s word grams that the article's main stretch also holds.
+
+        Grams are pairs of Han characters and, in other scripts, words of five letters or more
+        (shorter ones are mostly function words any headline shares). The article's own list, table
+        of contents or feature list repeats its words; other stories' headlines seldom do. None
+        when the line has no grams.
+        """
+        grams = _grams(self._stripped[i])
+        if not grams:
+            return None
+        if self._body_grams is None:
+            body = self.main_body()
+            self._body_grams = frozenset(
+                g for j in range(body[0], body[1] + 1) for g in _grams(self._stripped[j])
+            ) if body is not None else frozenset()  # fmt: skip
+        return sum(1 for g in grams if g in self._body_grams) / len(grams)
 
     def numbered_list_items(self) -> frozenset[int]:
         """Lines that go on a numbered list the article began: no kind takes them.
@@ -515,6 +534,17 @@ def _title_index(lines: _Lines) -> int | None:
         if _width_at_least(_core(lines.stripped(non_empty[k])), _TITLE_WIDTH):
             return non_empty[k]
     return non_empty[start]
+
+
+_HAN_RUN = regex.compile(r"\p{Han}{2,}")
+_LONG_WORD = regex.compile(r"[^\W\d_\p{Han}]{5,}")
+
+
+def _grams(text: str) -> set[str]:
+    """A line's word grams for ``_Lines.body_overlap``: Han character pairs and long words, lower-cased."""
+    grams = {run[k : k + 2] for run in _HAN_RUN.findall(text) for k in range(len(run) - 1)}
+    grams.update(word.lower() for word in _LONG_WORD.findall(text))
+    return grams
 
 
 def _echoes(core: str, title: str, max_extra: int) -> bool:

@@ -104,6 +104,12 @@ class RunShape:
     #: Every line of the run appears again further down, by itself and spread out: a table of
     #: contents over the headings it lists (a block repeated whole, like a chorus, is not one).
     repeated_below: bool = False
+    #: The run starts below the article's main stretch of prose (``_Lines.main_body``): other
+    #: stories' headlines follow the article; unpunctuated lines above or inside it may be verse.
+    below_body: bool = False
+    #: A run whose lines share on average more than this of their words with the article's main
+    #: stretch (``_Lines.body_overlap``) is the article's own list, not other stories' headlines.
+    max_overlap: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

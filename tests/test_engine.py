@@ -355,6 +355,34 @@ def test_run_repeated_below_is_a_table_of_contents() -> None:
     assert p(song) == song
 
 
+_HEADLINES_RUN = """
+    rules:
+      - {id: others, remove: run, run: {min_lines: 3, max_width: 80, punctuated: true, below_body: true, max_overlap: 0.35}}
+"""
+_STORY = (
+    "The harbour council approved the new ferry timetable after residents complained about delays.\n"
+    "Ferries will now leave the harbour every twenty minutes, and the council will review the timetable in spring.\n"
+)
+
+
+def test_run_below_body_leaves_lines_above_or_inside_the_article() -> None:
+    p = pipe(_HEADLINES_RUN)
+    others = "Storm closes the coastal road\nLibrary opens a branch in the mill\nMayor answers stadium questions\n"
+    assert p(_STORY + others) == _STORY
+    assert p(others + _STORY) == others + _STORY  # above the article: verse, a standfirst, anything
+    assert p(others) == others  # no article, no below
+
+
+def test_run_max_overlap_keeps_the_articles_own_list() -> None:
+    """The article's list repeats its words; other stories' headlines do not."""
+    p = pipe(_HEADLINES_RUN)
+    own = "Ferries every twenty minutes\nTimetable review in spring\nHarbour residents consulted\n"
+    assert p(_STORY + own) == _STORY + own
+    han = "港口理事会批准了新的渡轮时刻表，居民此前抱怨渡轮经常延误，时刻表将在春季复查。\n"
+    assert p(han + "渡轮每二十分钟一班\n时刻表春季复查\n港口居民意见\n") == han + "渡轮每二十分钟一班\n时刻表春季复查\n港口居民意见\n"
+    assert p(han + "国家开放大学十大新闻发布\n江苏作弊案二十七人获刑\n老人制万根爱心拐棍\n") == han
+
+
 def test_echo_below_removes_earlier_copies_and_keeps_the_last() -> None:
     p = pipe("""
         rules:

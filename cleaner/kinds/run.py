@@ -17,7 +17,9 @@ from cleaner.kinds import Checker, Common, Fields, Kind, register
 from cleaner.model import Rule, RunShape
 
 #: The keys of ``run:``.
-RUN_KEYS = ("min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below")
+RUN_KEYS = (
+    "min_lines", "max_chars", "max_width", "punctuated", "max_gap", "repeated_below", "below_body", "max_overlap",
+)
 
 
 def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
@@ -96,11 +98,27 @@ def _protected(rule: Rule, lines: _Lines, i: int, timeout: float, excepted: froz
 def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int, int]]:
     """The run as a line range, if it is one; a table of contents may be its longest qualifying start."""
     if not shape.repeated_below:
-        return [(run[0], run[-1])] if len(run) >= shape.min_lines else []
+        if len(run) < shape.min_lines or (shape.below_body and not _below_body(run, lines)):
+            return []
+        return [] if _own_list(run, shape, lines) else [(run[0], run[-1])]
     for end in range(len(run), shape.min_lines - 1, -1):  # the first heading below may look like more contents
         if _is_contents(run[:end], lines):
             return [(run[0], run[end - 1])]
     return []
+
+
+def _below_body(run: list[int], lines: _Lines) -> bool:
+    """Whether the run starts below the article's main stretch of prose (a page without one has no below)."""
+    body = lines.main_body()
+    return body is not None and run[0] > body[1]
+
+
+def _own_list(run: list[int], shape: RunShape, lines: _Lines) -> bool:
+    """Whether the run's lines share more than ``max_overlap`` of their words with the article, on average."""
+    if shape.max_overlap is None:
+        return False
+    shares = [share for i in run if (share := lines.body_overlap(i)) is not None]
+    return bool(shares) and sum(shares) / len(shares) > shape.max_overlap
 
 
 def _is_contents(run: list[int], lines: _Lines) -> bool:
@@ -135,6 +153,8 @@ def _run_shape(checker: Checker, node: yaml.Node, rid: str | None) -> RunShape:
     max_width = checker.integer(fields["max_width"][1], "run.max_width", rid, 1) if "max_width" in fields else None
     max_gap = checker.integer(fields["max_gap"][1], "run.max_gap", rid, 0) if "max_gap" in fields else 0
     repeated = "repeated_below" in fields and checker.boolean(fields["repeated_below"][1], "run.repeated_below", rid)
+    below = "below_body" in fields and checker.boolean(fields["below_body"][1], "run.below_body", rid)
+    overlap = checker.fraction(fields["max_overlap"][1], "run.max_overlap", rid) if "max_overlap" in fields else None
     if max_width is not None and max_chars is None:
         max_chars = max_width  # a width limit alone: no separate character limit
     return RunShape(
@@ -144,6 +164,8 @@ def _run_shape(checker: Checker, node: yaml.Node, rid: str | None) -> RunShape:
         max_gap=max_gap or 0,
         punctuated=defaults.punctuated if punctuated is None else punctuated,
         repeated_below=bool(repeated),
+        below_body=bool(below),
+        max_overlap=overlap,
     )
 
 
