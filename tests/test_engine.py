@@ -371,6 +371,8 @@ def test_run_below_body_leaves_lines_above_or_inside_the_article() -> None:
     assert p(_STORY + others) == _STORY
     assert p(others + _STORY) == others + _STORY  # above the article: verse, a standfirst, anything
     assert p(others) == others  # no article, no below
+    resumed = _STORY + others + _STORY.replace("harbour", "port")  # a list inside a long text: it goes on below
+    assert p(resumed) == resumed
 
 
 def test_run_max_overlap_keeps_the_articles_own_list() -> None:

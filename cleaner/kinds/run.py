@@ -7,12 +7,13 @@ article's body: a list between two paragraphs is the article's.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
-from cleaner.engine import _heading_words, _Lines, _search
+from cleaner.engine import BODY_GAP, _heading_words, _Lines, _search
 from cleaner.kinds import Checker, Common, Fields, Kind, register
 from cleaner.model import Rule, RunShape
 
@@ -108,9 +109,15 @@ def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int,
 
 
 def _below_body(run: list[int], lines: _Lines) -> bool:
-    """Whether the run starts below the article's main stretch of prose (a page without one has no below)."""
+    """Whether the run starts below the article's main stretch of prose (a page without one has no
+    below) and the article does not resume after it: two lines of prose in a row within
+    ``BODY_GAP`` lines below the run are more of it (a list of names in a novel's last chapter)."""
     body = lines.main_body()
-    return body is not None and run[0] > body[1]
+    if body is None or run[0] <= body[1]:
+        return False
+    after = bisect_right(lines.non_empty, run[-1])
+    below = lines.non_empty[after : after + BODY_GAP]
+    return not any(lines.is_prose_at(a) and lines.is_prose_at(b) for a, b in zip(below, below[1:]))
 
 
 def _own_list(run: list[int], shape: RunShape, lines: _Lines) -> bool:
