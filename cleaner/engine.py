@@ -41,6 +41,16 @@ DEFAULT_TIMEOUT = 2.0
 
 #: A letter's close ("Kind regards,", "此致，"): short, ending in a comma; the signature follows it.
 _VALEDICTION = re.compile(r".{1,40}[,，]")
+#: A letter's close however it ends ("All the best!", "Cheers", "此致敬礼"): the common closings.
+_CLOSING = re.compile(
+    r"(?:(?:best|kind|warm|warmest|with)?\s*regards|all the best|best wishes|cheers|thanks(?: again)?|thank you"
+    r"|many thanks|sincerely|yours(?: truly| sincerely)?|mit freundlichen grüßen|(?:viele|liebe|beste) grüße"
+    r"|cordialement|bien à vous|saludos(?: cordiales)?|un saludo|cordiali saluti|atenciosamente|abraços"
+    r"|с уважением|此致敬礼|此致|谢谢|祝好)[\s,，!！.。]*",
+    re.IGNORECASE,
+)
+#: A signature's line: a name or a title under it ("Product Manager - UiPath"), short and not a sentence.
+_SIGNATURE = re.compile(r"[^.!?。！？]{1,40}")
 #: Sentence punctuation: a line containing it is prose, not a menu item (``_Lines.punctuated``).
 SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: A numbered item ("6.", "6、", "(6)", "第6条"): see ``_Lines.numbered_list_items``.
@@ -196,7 +206,8 @@ class _Lines:
         Computed once per text and shared by every shape kind: what sits between paragraphs
         (an ingredient list, a table, a subheading, a short reply) belongs to the article.
         Prose lines are in the body when a neighbouring stretch is. So is a letter's close: a
-        short line ending in a comma right after prose ("Kind regards,") and the name under it.
+        short line ending in a comma right after prose ("Kind regards,") or a common closing
+        ("All the best!", "此致敬礼"), the name under it and a title under that.
         """
         if self._in_body is None:
             inside = [False] * len(self.lines)
@@ -206,8 +217,13 @@ class _Lines:
                     for j in range(a, b + 1):
                         inside[self.non_empty[j]] = True
             for j in prose:
-                if j + 2 < len(self.non_empty) and _VALEDICTION.fullmatch(self._stripped[self.non_empty[j + 1]]):
+                if j + 2 >= len(self.non_empty):
+                    continue
+                close = self._stripped[self.non_empty[j + 1]]
+                if _VALEDICTION.fullmatch(close) or _CLOSING.fullmatch(close):
                     inside[self.non_empty[j + 1]] = inside[self.non_empty[j + 2]] = True
+                    if j + 3 < len(self.non_empty) and _SIGNATURE.fullmatch(self._stripped[self.non_empty[j + 3]]):
+                        inside[self.non_empty[j + 3]] = True  # the title under the name
             self._in_body = inside
         return self._in_body
 
