@@ -49,8 +49,6 @@ _CLOSING = re.compile(
     r"|с уважением|此致敬礼|此致|谢谢|祝好)[\s,，!！.。]*",
     re.IGNORECASE,
 )
-#: A signature's line: a name or a title under it ("Product Manager - UiPath"), short and not a sentence.
-_SIGNATURE = re.compile(r"[^.!?。！？]{1,40}")
 #: Sentence punctuation: a line containing it is prose, not a menu item (``_Lines.punctuated``).
 SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: A numbered item ("6.", "6、", "(6)", "第6条"): see ``_Lines.numbered_list_items``.
@@ -207,7 +205,8 @@ class _Lines:
         (an ingredient list, a table, a subheading, a short reply) belongs to the article.
         Prose lines are in the body when a neighbouring stretch is. So is a letter's close: a
         short line ending in a comma right after prose ("Kind regards,") or a common closing
-        ("All the best!", "此致敬礼"), the name under it and a title under that.
+        ("All the best!", "此致敬礼") and the name under it. Not a title under the name: a footer's
+        "Privacy" sits there as often.
         """
         if self._in_body is None:
             inside = [False] * len(self.lines)
@@ -222,8 +221,6 @@ class _Lines:
                 close = self._stripped[self.non_empty[j + 1]]
                 if _VALEDICTION.fullmatch(close) or _CLOSING.fullmatch(close):
                     inside[self.non_empty[j + 1]] = inside[self.non_empty[j + 2]] = True
-                    if j + 3 < len(self.non_empty) and _SIGNATURE.fullmatch(self._stripped[self.non_empty[j + 3]]):
-                        inside[self.non_empty[j + 3]] = True  # the title under the name
             self._in_body = inside
         return self._in_body
 
