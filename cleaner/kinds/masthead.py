@@ -21,8 +21,10 @@ _HAS_FULL_STOP = re.compile(r"[。．]")
 def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """The lines between the first two copies of the headline: the page title and the article's own.
 
-    The title must be the longer copy ("Headline | Site" over "Headline"): once a round has taken
-    the page title away, the headline is the first copy and nothing below it is a masthead. No
+    The title must be the longer copy ("Headline | Site" over "Headline") or, as bare as the
+    headline, the page's first line (the ``<title>`` of a site that adds no name to it): once a
+    round has taken the page title away, the headline is the first copy and nothing below it is a
+    masthead, unless it opens the page. No
     prose may sit between the copies (a site's header, menus and promos do not read like
     sentences; nor does any of it hold a "。" or "．", so a poem under its title stays), and prose must
     follow the second copy (an article starts there). Lines the rule's ``unless`` matches stay, and so
@@ -32,7 +34,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     if len(copies) < 2:
         return []
     title, headline = copies[0], copies[1]
-    if len(_core(lines.stripped(title))) <= len(_core(lines.stripped(headline))):
+    longer = len(_core(lines.stripped(title))) > len(_core(lines.stripped(headline)))
+    if not longer and title != lines.non_empty[0]:
         return []
     between = [i for i in lines.non_empty if title < i < headline]
     if not between or any(_HAS_FULL_STOP.search(lines.stripped(i)) or is_prose(lines.stripped(i), PROSE_WIDTH) for i in between):  # noqa: E501
