@@ -125,7 +125,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated", "_words", "_body_grams",
+        "_visible", "_widths", "_punctuated", "_words", "_body_text",
     )  # fmt: skip
 
     def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
@@ -151,7 +151,7 @@ class _Lines:
         self._in_body: list[bool] | None = None
         self._prose: dict[int, bool] = {}
         self._main_body: tuple[int, int] | None | bool = False
-        self._body_grams: frozenset[str] | None = None
+        self._body_text: str | None = None
         # the line table every shape kind reads: filled line by line, on first use
         self._visible: dict[int, str] = {}
         self._widths: dict[tuple[int, bool], int] = {}
@@ -257,12 +257,10 @@ class _Lines:
         grams = _grams(self._stripped[i])
         if not grams:
             return None
-        if self._body_grams is None:
+        if self._body_text is None:  # one string to search: cheaper than a set of the body's grams
             body = self.main_body()
-            self._body_grams = frozenset(
-                g for j in range(body[0], body[1] + 1) for g in _grams(self._stripped[j])
-            ) if body is not None else frozenset()  # fmt: skip
-        return sum(1 for g in grams if g in self._body_grams) / len(grams)
+            self._body_text = "\n".join(self._stripped[body[0] : body[1] + 1]).lower() if body is not None else ""
+        return sum(1 for g in grams if g in self._body_text) / len(grams)
 
     def numbered_list_items(self) -> frozenset[int]:
         """Lines that go on a numbered list the article began: no kind takes them.
