@@ -30,7 +30,7 @@ rules:
 def test_rules_lists_the_sets_and_shows_a_rule() -> None:
     listed = runner.invoke(app, ["rules"])
     assert listed.exit_code == 0
-    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["base", "default", "en-web", "ja-web", "zh-news"]
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["base", "default", "en-web", "ja-web", "ko-web", "multi-web", "zh-news"]
     shown = runner.invoke(app, ["rules", "zh-disclaimer"])
     assert shown.exit_code == 0
     assert shown.stdout.startswith("zh-disclaimer (line, rules/zh-news.yaml:")

@@ -114,7 +114,7 @@ def test_bad_normalize_option(write) -> None:
 
 
 def test_unknown_builtin_name_lists_the_known_ones() -> None:
-    with pytest.raises(RuleError, match=r"^nope: no such rule set \(built-in sets: base, default, en-web, ja-web, zh-news\)"):
+    with pytest.raises(RuleError, match=r"^nope: no such rule set \(built-in sets: base, default, en-web, ja-web, ko-web, multi-web, zh-news\)"):
         load_rules("nope")
 
 

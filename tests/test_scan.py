@@ -68,7 +68,7 @@ def _bench_module(name: str) -> Any:
     return module
 
 @needs_hyperscan
-@pytest.mark.parametrize("rule_set", ["default", "base", "zh-news", "en-web", "ja-web"])
+@pytest.mark.parametrize("rule_set", ["default", "base", "zh-news", "en-web", "ja-web", "multi-web", "ko-web"])
 def test_fixtures_clean_the_same_with_and_without_the_scan(rule_set: str, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = [p for p in sorted(FIXTURES.glob("*/*.txt")) if not p.name.endswith(".clean.txt")]
     assert inputs
