@@ -739,6 +739,7 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     owner: list[str | None] = [None] * n
     claims: list[tuple[int, str, int, int, bool]] = []  # (rank, rule id, first, last, yields to the body)
     spans: dict[int, list[tuple[int, int, str]]] = {}
+    protecting = {rule.id for rule in rules if rule.protects_next}
     for rule in rules:
         kind = KINDS[rule.kind]
         if kind.spans is not None:
@@ -749,9 +750,10 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
             claims.extend((kind.rank, rule.id, a, b, kind.shape) for a, b in kind.ranges(rule, lines, timeout))
     in_body = lines.in_body() if any(claim[4] for claim in claims) else [False] * n
     listed = lines.numbered_list_items() if claims else frozenset()
+    posts = _posts(claims, protecting, lines)
     for _, rule_id, a, b, shape in sorted(claims):
         for i in range(a, b + 1):
-            if owner[i] is None and not (shape and in_body[i]) and i not in listed:
+            if owner[i] is None and not (shape and (in_body[i] or i in posts)) and i not in listed:
                 owner[i] = rule_id
 
     removals: list[Removal] = []
@@ -770,6 +772,15 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
     text, origins = _tidy_with_origins(kept, kept_at)
     return StripResult(text=text, removals=tuple(removals), origins=origins)
+
+
+def _posts(claims: list[tuple[int, str, int, int, bool]], protecting: set[str], lines: _Lines) -> frozenset[int]:
+    """The line after each line a ``protects_next`` rule (a post's stamp) claims: the post's text."""
+    if not protecting:
+        return frozenset()
+    stamps = {i for _, rule_id, a, b, _ in claims if rule_id in protecting for i in range(a, b + 1)}
+    after = (bisect_right(lines.non_empty, i) for i in stamps)
+    return frozenset(lines.non_empty[k] for k in after if k < len(lines.non_empty) and lines.non_empty[k] not in stamps)
 
 
 def _tidy_with_origins(kept: list[str], kept_at: list[int]) -> tuple[str, tuple[int | None, ...]]:

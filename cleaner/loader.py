@@ -34,7 +34,8 @@ SET_KEYS = ("name", "description", "extends", "applies_to", "normalize", "max_re
 #: A rule's keys in the order messages and docs/rules.md list them: the keys every kind shares,
 #: and the shipped kinds' own keys (``Kind.keys``) where the reference has always listed them.
 RULE_KEYS = (
-    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next", "resume",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "protects_next",
+    "next", "resume",
     "max_chars", "min_chars", "echo", "max_extra", "until", "lines", "run", "tail", "examples",
 )  # fmt: skip
 EXAMPLE_KEYS = ("remove", "keep", "todo_remove", "todo_keep")
@@ -443,6 +444,7 @@ class _SetBuilder:
             self.kind_checks(node, fields, common, kind, rid)
         within = self.within(fields["within"][1], rid) if "within" in fields else None
         after_prose = bool("after_prose" in fields and self.boolean(fields["after_prose"][1], "after_prose", rid))
+        protects_next = "protects_next" in fields and self.boolean(fields["protects_next"][1], "protects_next", rid)
         max_chars = self.integer(fields["max_chars"][1], "max_chars", rid) if "max_chars" in fields else None
         min_chars = self.integer(fields["min_chars"][1], "min_chars", rid) if "min_chars" in fields else None
         own = kind.parse(self, node, fields, common, rid) if kind is not None and kind.parse is not None else {}
@@ -470,6 +472,7 @@ class _SetBuilder:
             literals_ignore_case=literals_ignore_case,
             within=within,
             after_prose=after_prose,
+            protects_next=bool(protects_next),
             next_literals=next_literals,
             next_literals_ignore_case=next_ignore_case,
             max_chars=max_chars,

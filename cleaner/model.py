@@ -155,6 +155,9 @@ class Rule:
     #: Only below the first line of prose: a heading that starts a comment section is chrome there
     #: and may be a widget button above the article.
     after_prose: bool = False
+    #: A post's stamp: the next non-empty line after each line this rule fires on is a post's text,
+    #: which the shape kinds never take (a one-line forum reply between its stamp and its buttons).
+    protects_next: bool = False
     #: ``rest`` only: a box inside the body ends where the article resumes (two lines of prose in a row).
     resume: bool = False
     #: The next non-empty line must match this: a feed item above its "source ⋅ 55评论" meta

@@ -761,6 +761,18 @@ def test_strip_records_which_input_line_each_output_line_is() -> None:
     assert strip("AD\n", rules).origins == (None,)
 
 
+def test_a_stamp_that_protects_next_keeps_a_one_line_reply_from_the_shape_kinds() -> None:
+    """A forum reply between its stamp and its buttons is as short as the menu around it."""
+    rules = """
+        rules:
+          - {id: stamp, remove: line, match: '^发表于 ', protects_next: %s}
+          - {id: menu-run, remove: run, run: {min_lines: 4, max_width: 26}}
+    """
+    thread = "积分\n帖子\n新手上路\n注册会员\n发表于 2024-4-14 11:32:04\n同质化太严重了就没意思了\n回复\n举报\n发消息\n"
+    assert pipe(rules % "true")(thread) == "同质化太严重了就没意思了\n"
+    assert pipe(rules % "false")(thread) == ""
+
+
 def test_a_letters_close_and_its_signature_stay_with_the_article() -> None:
     p = pipe("""
         rules:
