@@ -22,7 +22,7 @@ from cleaner.testing import example_failures
 SHIPPED = ("line", "span", "rest", "head", "block", "run", "tail", "masthead", "feed")
 #: The keys every kind shares; the rest of RULE_KEYS belong to one kind each.
 COMMON_KEYS = (
-    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "next",
+    "id", "doc", "remove", "match", "contains", "unless", "ignore_case", "within", "after_prose", "protects_next", "next",
     "max_chars", "min_chars", "echo", "max_extra", "examples",
 )  # fmt: skip
 
