@@ -21,7 +21,7 @@ def test_unknown_key(write) -> None:
     path = write("r.yaml", "rules:\n  - id: a\n    remove: line\n    match: x\n    mach: y\n")
     assert error_of(path) == (
         f"{path}:5:5: rule 'a': unknown key 'mach' in a rule (expected one of: id, doc, remove, match, contains, "
-        "unless, ignore_case, within, after_prose, next, resume, max_chars, min_chars, echo, max_extra, until, lines, run, tail, feed, examples)"
+        "unless, ignore_case, within, after_prose, protects_next, next, resume, max_chars, min_chars, echo, max_extra, until, lines, run, tail, feed, examples)"
     )
 
 
