@@ -140,15 +140,20 @@ class _Lines:
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
         self._scan: scan.DocumentScan | None | bool = False
 
+    def scanned(self) -> scan.DocumentScan | None:
+        """The multi-pattern scan of the text (run on first use); None without a scanner or when it cannot run."""
+        if self._scan is False:
+            self._scan = self._scanner.scan(self.text) if self._scanner is not None else None
+        return self._scan  # type: ignore[return-value]
+
     def candidates(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Lines ``pattern`` may match, from one scan of the text for every pattern; None when not scanned.
 
         A superset: a line that is not a candidate cannot match (see ``cleaner.superset``).
         ``stripped``: lines whose stripped text it may match (scanned for the ``run`` and ``tail`` kinds).
         """
-        if self._scan is False:
-            self._scan = self._scanner.scan(self.text) if self._scanner is not None else None
-        return None if self._scan is None else self._scan.lines(pattern, stripped)  # type: ignore[union-attr]
+        found = self.scanned()
+        return None if found is None else found.lines(pattern, stripped)
 
     def candidate_set(self, pattern: regex.Pattern[str], stripped: bool = False) -> frozenset[int] | None:
         """``candidates(pattern, stripped)`` as a set."""
@@ -679,7 +684,11 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
         rules = tuple(rules)
         timeout = document_budget(timeout, text, len(rules))
     rules = tuple(rules)  # the same tuple object when it already is one: the scanner is found by identity
-    lines = _Lines(text, _scanner(rules, timeout))
+    scanner = _scanner(rules, timeout)
+    lines = _Lines(text, scanner)
+    scanned = lines.scanned() if scanner is not None else None
+    if scanned is not None:  # leave out, in one pass, the rules the scan shows cannot take anything
+        rules = scanner.live(rules, scanned)  # type: ignore[union-attr]
     n = len(lines.lines)
     owner: list[str | None] = [None] * n
     claims: list[tuple[int, str, int, int, bool]] = []  # (rank, rule id, first, last, yields to the body)

@@ -133,11 +133,36 @@ class Scanner:
                 self.ids.setdefault(pattern_key, base + expression)
             base += len(part.ids)
         self._size = base
+        #: id(rules tuple) -> (the tuple, kept alive; each rule and the expressions it needs a hit of)
+        self._needs: dict[int, tuple[tuple[Any, ...], list[tuple[Any, tuple[int, ...]]]]] = {}
 
     @classmethod
     def of(cls, patterns: Iterable[regex.Pattern[str]], stripped: bool = False) -> Scanner:
         """A scanner with one part for all of ``patterns``."""
         return cls([Part(Wanted(p, stripped) for p in patterns)])
+
+    def live(self, rules: tuple[Any, ...], document: DocumentScan) -> list[Any]:
+        """The rules that may take something from the scanned document, in order: those that have a
+        candidate line for every pattern they need (``cleaner.kinds.needed_patterns``).
+
+        A rule skipped here would have found nothing (its kind's matcher asks the same scan for
+        the same candidates and stops at an empty answer), so the output is the same; what is saved
+        is the Python work of asking, per rule and document. The needed expressions are worked
+        out once per rule tuple.
+        """
+        found = self._needs.get(id(rules))
+        if found is None or found[0] is not rules:
+            from cleaner.kinds import needed_patterns  # here: the kinds import the engine, which imports this
+
+            needs = []
+            for rule in rules:
+                ids = (self.ids.get(key(pattern, stripped)) for pattern, stripped in needed_patterns(rule))
+                needs.append((rule, tuple(i for i in ids if i is not None)))  # an unscanned pattern gates nothing
+            if len(self._needs) >= _MAX_TUPLES:
+                self._needs.clear()
+            found = self._needs[id(rules)] = (rules, needs)
+        ends = document.ends
+        return [rule for rule, ids in found[1] if all(ends[i] for i in ids)]
 
     @property
     def compiled_now(self) -> bool:

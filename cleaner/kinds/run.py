@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import regex
 import yaml
 
 from cleaner.engine import _heading_words, _Lines, _search
@@ -157,6 +158,11 @@ def judged(rule: Rule, lines: list[str], numbered: list[int]) -> list[int]:
     return run
 
 
+def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
+    """With a ``match``, only lines whose stripped text it may match fit: none, no run."""
+    return [(rule.pattern, True)] if rule.pattern is not None else []
+
+
 KIND = register(Kind(
     name="run",
     doc="runs of consecutive lines that fit a shape (`run:`), such as menus and link lists",
@@ -168,4 +174,5 @@ KIND = register(Kind(
     keys=("run",),
     parse=parse,
     judged=judged,
+    needs=needs,
 ))

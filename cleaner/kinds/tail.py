@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import regex
 import yaml
 
 from cleaner.engine import _PROSE_END, _guards_ok, _Lines, _search, _width_at_least, is_prose
@@ -78,6 +79,11 @@ def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid
     )}
 
 
+def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
+    """With a ``match``, only lines whose stripped text it may match are taken: none, no tail."""
+    return [(rule.pattern, True)] if rule.pattern is not None else []
+
+
 KIND = register(Kind(
     name="tail",
     doc="short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
@@ -88,4 +94,5 @@ KIND = register(Kind(
     by_pattern=False,
     keys=("tail",),
     parse=parse,
+    needs=needs,
 ))
