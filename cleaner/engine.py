@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 import regex
@@ -401,8 +401,12 @@ def _guards_ok(rule: Rule, stripped: str, timeout: float) -> bool:
     return rule.unless is None or _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
 
 
-def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
-    """Lines in the rule's zone on which its pattern matches and its length guards hold."""
+def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[int] | None = None) -> list[int]:
+    """Lines in the rule's zone on which its pattern matches and its length guards hold.
+
+    ``only``: of those, just these lines (a headline's copies): where each line's verdict is its own
+    (the scan's candidates, the short or long lines), the others are not even tried.
+    """
     assert rule.pattern is not None
     lo, hi = lines.zone(rule)
     if lo >= hi:
@@ -426,28 +430,33 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     if candidates is not None:
         if scanned is not None:
             candidates = [i for i in candidates if i in scanned]
+        if only is not None:
+            candidates = [i for i in candidates if i in only]
         return [
             i for i in candidates
             if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
             and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
         ]  # fmt: skip
-    hits = _matching_lines(rule, pattern, lines, lo, hi, timeout)
-    return [i for i in hits if _guards_ok(rule, lines.stripped(i), timeout)]
+    hits = _matching_lines(rule, pattern, lines, lo, hi, timeout, only)
+    return [i for i in hits if (only is None or i in only) and _guards_ok(rule, lines.stripped(i), timeout)]
 
 
 def _matching_lines(
-    rule: Rule, pattern: regex.Pattern[str], lines: _Lines, lo: int, hi: int, timeout: float
+    rule: Rule, pattern: regex.Pattern[str], lines: _Lines, lo: int, hi: int, timeout: float,
+    only: Container[int] | None = None,
 ) -> list[int]:
     """Lines in [lo, hi) on which ``pattern`` matches: one scan of the text, each hit confirmed on its line.
 
     A line is a hit when the leftmost match searched from its start begins on it and ends within
-    it, or the line alone matches. With the multi-pattern scan, only its candidate lines are tried.
+    it, or the line alone matches. With the multi-pattern scan, only its candidate lines are tried
+    (and of them only those in ``only``, when given; without the scan ``only`` is the caller's to apply).
     """
     text = lines.text
     pos, endpos = lines.starts[lo], lines.end(hi - 1)
     scanned = lines.candidates(pattern)
     if scanned is not None:
-        return _confirmed_lines(rule, pattern, lines, [i for i in scanned if lo <= i < hi], endpos, timeout)
+        tried = [i for i in scanned if lo <= i < hi and (only is None or i in only)]
+        return _confirmed_lines(rule, pattern, lines, tried, endpos, timeout)
     hits = []
     while pos <= endpos:
         found = _search(rule, pattern, text, pos, endpos, timeout)
@@ -564,7 +573,7 @@ def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     headings = [i for i in group if lines.stripped(i).startswith("#")]
     keep = headings[0] if headings else _barest_above_body(group, lines)
     lo, hi = lines.zone(rule)
-    allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    allowed = set(_pattern_lines(rule, lines, timeout, only=set(group))) if rule.pattern is not None else None
     return [
         i for i in group
         if i != keep and lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout) and (allowed is None or i in allowed)
