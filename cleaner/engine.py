@@ -107,7 +107,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated", "_words",
+        "_visible", "_widths", "_punctuated", "_words", "_visible_lengths",
     )  # fmt: skip
 
     def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
@@ -135,6 +135,7 @@ class _Lines:
         self._main_body: tuple[int, int] | None | bool = False
         # the line table every shape kind reads: filled line by line, on first use
         self._visible: dict[int, str] = {}
+        self._visible_lengths: list[int] | None = None
         self._widths: dict[tuple[int, bool], int] = {}
         self._punctuated: dict[tuple[int, bool], bool] = {}
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
@@ -160,6 +161,12 @@ class _Lines:
         if self.candidates(pattern, stripped) is None:
             return None
         return self._scan.line_set(pattern, stripped)  # type: ignore[union-attr]
+
+    def visible_lengths(self) -> list[int]:
+        """Per line, the length of its visible text (0 for a blank line); computed once per text."""
+        if self._visible_lengths is None:
+            self._visible_lengths = [len(self.visible(i)) if s else 0 for i, s in enumerate(self._stripped)]
+        return self._visible_lengths
 
     def visible(self, i: int) -> str:
         """Line ``i`` as a reader sees it (``visible_text`` of its stripped text); cached."""
@@ -663,6 +670,8 @@ def _next_matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
 
 def display_width(text: str) -> int:
     """Columns a text takes: East Asian wide and full-width characters count two."""
+    if text.isascii():  # no ASCII character is wide: skip the regex (most lines of en pages)
+        return len(text)
     return len(text) + len(_WIDE.findall(text))
 
 

@@ -7,6 +7,7 @@ article's body: a list between two paragraphs is the article's.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,22 +30,34 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     """
     assert rule.run is not None
     lo, hi = lines.zone(rule)
-    if rule.pattern is not None and not lines.may_match(rule):
-        return []
     shape = rule.run
-    headline = set(lines.headline_copies())
     # lines the rule's pattern may match, from the multi-pattern scan (None: not scanned, try every line)
     allowed = lines.candidate_set(rule.pattern, stripped=True) if rule.pattern is not None else None
+    if rule.pattern is not None and allowed is None and not lines.may_match(rule):
+        return []  # none of its literals in the text (the scan, when it covers the pattern, says more)
+    headline = set(lines.headline_copies())
+    short = _viable(lines, shape, lo, hi, headline, allowed)
+    if not short:
+        return []
     excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
     found: list[tuple[int, int]] = []
     run: list[int] = []  # fitting lines of the current run
     gap: list[int] = []  # non-fitting lines since its last fitting line
-    for i in lines.non_empty:
+    non_empty = lines.non_empty
+    k = 0
+    while k < len(non_empty):
+        if not run:  # a line that cannot fit neither starts a run nor ends one: skip to the next that may
+            at = bisect_left(short, k)
+            if at == len(short):
+                break
+            k = short[at]
+        i = non_empty[k]
+        k += 1
         fits = (
             lo <= i < hi and i not in headline and (allowed is None or i in allowed)
+            and (not shape.repeated_below or bool(lines.copies_below(i, i)))  # cheaper than the shape
             and _fits_run(rule, lines, i, timeout, excepted)
-            and (not shape.repeated_below or bool(lines.copies_below(i, i)))
         )  # fmt: skip
         if fits:
             run.append(i)
@@ -64,6 +77,43 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     if run:
         found.extend(_accepted(run, shape, lines))
     return found
+
+
+def _viable(
+    lines: _Lines, shape: RunShape, lo: int, hi: int, headline: set[int], allowed: frozenset[int] | None
+) -> list[int]:
+    """Positions (in ``non_empty``) of the zone's lines that may be part of a run, in order.
+
+    A fitting line passes the cheap tests here (length, width, punctuation, the headline, the
+    scan's candidates, a copy below), and the fitting lines of a run have at most ``max_gap``
+    lines between them. So a run lies within a chain of such lines with at most ``max_gap``
+    others between neighbours, and a chain of fewer than ``min_lines`` cannot hold one. A line
+    outside the chains neither starts a run nor (with more than ``max_gap`` non-fitting lines
+    before it) continues one: the walk skips them, and no regex runs on them.
+    """
+    lengths, non_empty = lines.visible_lengths(), lines.non_empty
+    limit = shape.max_chars if shape.max_width is None else min(shape.max_chars, shape.max_width)
+    short = [k for k, i in enumerate(non_empty) if lengths[i] <= limit and lo <= i < hi]  # the cheapest first
+    short = _chains(short, shape)
+    return _chains([
+        k for k in short
+        if (i := non_empty[k]) not in headline and (allowed is None or i in allowed)
+        and (shape.max_width is None or lines.width(i) <= shape.max_width)
+        and (shape.punctuated or not lines.punctuated(i))
+        and (not shape.repeated_below or bool(lines.copies_below(i, i)))
+    ], shape)  # fmt: skip
+
+
+def _chains(positions: list[int], shape: RunShape) -> list[int]:
+    """Of ``positions``, those in chains of at least ``min_lines`` with at most ``max_gap`` lines between neighbours."""
+    kept: list[int] = []
+    start = 0
+    for end in range(1, len(positions) + 1):
+        if end == len(positions) or positions[end] - positions[end - 1] - 1 > shape.max_gap:
+            if end - start >= shape.min_lines:
+                kept.extend(positions[start:end])
+            start = end
+    return kept
 
 
 def _fits_run(rule: Rule, lines: _Lines, i: int, timeout: float, excepted: frozenset[int] | None) -> bool:

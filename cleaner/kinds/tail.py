@@ -38,11 +38,13 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     shape = rule.tail
     assert shape is not None
     last_prose = next((i for i in reversed(lines.non_empty) if is_prose(lines.stripped(i), shape.prose_width)), None)
-    if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
+    if last_prose is None:
         return []
-    lo, hi = lines.zone(rule)
     # lines the rule's pattern may match, from the multi-pattern scan (None: not scanned, try every line)
     allowed = lines.candidate_set(rule.pattern, stripped=True) if rule.pattern is not None else None
+    if rule.pattern is not None and allowed is None and not lines.may_match(rule):
+        return []  # none of its literals in the text (the scan, when it covers the pattern, says more)
+    lo, hi = lines.zone(rule)
     found = []
     order = [i for i in lines.non_empty if i > last_prose]
     for k in range(len(order) - 1, -1, -1):
