@@ -318,6 +318,8 @@ def _visible_len(text: str) -> int:
 
     This is what "share of a document" is measured in.
     """
+    if len(text) <= _LINE_WEIGHT_CAP:  # no line can reach the cap: count the whole text at once
+        return len("".join(text.split()))
     return sum(min(len("".join(line.split())), _LINE_WEIGHT_CAP) for line in text.split("\n"))
 
 

@@ -134,7 +134,7 @@ class Scanner:
             base += len(part.ids)
         self._size = base
         #: id(rules tuple) -> (the tuple, kept alive; each rule and the expressions it needs a hit of)
-        self._needs: dict[int, tuple[tuple[Any, ...], list[tuple[Any, tuple[int, ...]]]]] = {}
+        self._needs: dict[int, tuple[tuple[Any, ...], list[tuple[Any, frozenset[int]]]]] = {}
 
     @classmethod
     def of(cls, patterns: Iterable[regex.Pattern[str]], stripped: bool = False) -> Scanner:
@@ -157,12 +157,12 @@ class Scanner:
             needs = []
             for rule in rules:
                 ids = (self.ids.get(key(pattern, stripped)) for pattern, stripped in needed_patterns(rule))
-                needs.append((rule, tuple(i for i in ids if i is not None)))  # an unscanned pattern gates nothing
+                needs.append((rule, frozenset(i for i in ids if i is not None)))  # an unscanned pattern gates nothing
             if len(self._needs) >= _MAX_TUPLES:
                 self._needs.clear()
             found = self._needs[id(rules)] = (rules, needs)
-        ends = document.ends
-        return [rule for rule, ids in found[1] if all(ends[i] for i in ids)]
+        hit = document.hit()
+        return [rule for rule, ids in found[1] if ids <= hit]
 
     @property
     def compiled_now(self) -> bool:
@@ -204,6 +204,10 @@ class DocumentScan:
         self._newlines: list[int] | None = None
         self._lines: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
+
+    def hit(self) -> set[int]:
+        """The expressions with at least one candidate line."""
+        return {expression for expression, ends in enumerate(self.ends) if ends}
 
     def lines(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Candidate lines of ``pattern`` (matched against the stripped line when ``stripped``) in
