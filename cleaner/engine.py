@@ -27,7 +27,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -99,6 +99,17 @@ class StripResult:
     #: For each line of ``text.split("\n")``, the index of the input line it is (None for a blank
     #: line): a later round's removals map back onto the input through it, without a diff.
     origins: tuple[int | None, ...] = ()
+    #: The multi-pattern scan of the input, when every line kept is as it was (no span was cut):
+    #: ``text_scan`` derives the scan of ``text`` from it. Not part of the result's value.
+    source_scan: scan.DocumentScan | None = field(default=None, compare=False, repr=False)
+
+    def text_scan(self) -> scan.DocumentScan | None:
+        """The multi-pattern scan of ``text``, carried over from the input's (None: scan it afresh).
+
+        For a confirming round on ``text`` as it is (the normaliser changed nothing): scanning
+        again would find the same candidates on the same lines (``scan.DocumentScan.carried``).
+        """
+        return None if self.source_scan is None else self.source_scan.carried(self.origins)
 
 
 class _Lines:
@@ -110,7 +121,10 @@ class _Lines:
         "_visible", "_widths", "_punctuated", "_words", "_visible_lengths",
     )  # fmt: skip
 
-    def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
+    def __init__(
+        self, text: str, scanner: scan.Scanner | None = None, scanned: scan.DocumentScan | None = None
+    ) -> None:
+        """``scanned``: the scan of ``text`` by ``scanner``, when the caller has it already."""
         self.text = text
         self.lines = text.split("\n")
         if len(self.lines) > 1 and self.lines[-1] == "":
@@ -140,6 +154,8 @@ class _Lines:
         self._punctuated: dict[tuple[int, bool], bool] = {}
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
         self._scan: scan.DocumentScan | None | bool = False
+        if scanned is not None and scanner is not None and scanned.scanner is scanner:
+            self._scan = scanned
 
     def scanned(self) -> scan.DocumentScan | None:
         """The multi-pattern scan of the text (run on first use); None without a scanner or when it cannot run."""
@@ -694,8 +710,14 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1) -> StripResult:
-    """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal."""
+def strip(
+    text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1,
+    scanned: scan.DocumentScan | None = None,
+) -> StripResult:
+    """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal.
+
+    ``scanned``: the multi-pattern scan of ``text``, when the caller has it (``StripResult.text_scan``).
+    """
     from cleaner.kinds import KINDS  # here, not at the top: the kinds import this module's line machinery
 
     if not isinstance(timeout, DocumentBudget):  # one call, one document (Pipeline passes one for all rounds)
@@ -703,7 +725,7 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
         timeout = document_budget(timeout, text, len(rules))
     rules = tuple(rules)  # the same tuple object when it already is one: the scanner is found by identity
     scanner = _scanner(rules, timeout)
-    lines = _Lines(text, scanner)
+    lines = _Lines(text, scanner, scanned)
     scanned = lines.scanned() if scanner is not None else None
     if scanned is not None:  # leave out, in one pass, the rules the scan shows cannot take anything
         rules = scanner.live(rules, scanned)  # type: ignore[union-attr]
@@ -741,7 +763,8 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     removals.extend(_line_removals(lines, owner, round_no))
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
     text, origins = _tidy_with_origins(kept, kept_at)
-    return StripResult(text=text, removals=tuple(removals), origins=origins)
+    carry = scanned if not spans else None  # a cut span changes its line: the scan does not carry over
+    return StripResult(text=text, removals=tuple(removals), origins=origins, source_scan=carry)
 
 
 def _tidy_with_origins(kept: list[str], kept_at: list[int]) -> tuple[str, tuple[int | None, ...]]:

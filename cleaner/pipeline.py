@@ -146,9 +146,10 @@ class Pipeline:
         seen: list[str] = []  # the text each round started from, to map later rounds' removals back
         kept_lines: list[tuple[int | None, ...] | None] = []  # per round, where its output lines came from
         budget = document_budget(self.timeout, text, len(rules))  # one regex budget for the whole document
+        scanned = None  # the multi-pattern scan of ``current``, when carried over from the round before
         for round_no in range(1, MAX_ROUNDS + 1):
             seen.append(current)
-            stripped = strip(current, rules, budget, round_no)
+            stripped = strip(current, rules, budget, round_no, scanned)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
@@ -165,6 +166,7 @@ class Pipeline:
             current = fixed
             if not rules:
                 break
+            scanned = stripped.text_scan() if fixed == stripped.text else None  # else the normaliser changed lines
         names = tuple(self.rule_sets[i].name for i in chosen)
         total = _visible_len(text)
         fraction = sum(_visible_len(r.text) for r in removals) / total if total else 0.0

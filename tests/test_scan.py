@@ -345,3 +345,37 @@ def test_prepare_leaves_the_first_document_nothing_to_compile(tmp_path: Path, mo
     assert compiled == [1]
     assert pipe("Body text.\nprepare-me-7\n") == "Body text.\n"
     assert compiled == [1]  # the document used what prepare compiled
+
+
+@needs_hyperscan
+def test_a_scan_carried_to_the_next_round_names_the_candidates_a_new_scan_would() -> None:
+    """A confirming round reads the scan of the text the round before left (``StripResult.text_scan``)."""
+    rules = load_builtin("default").rules
+    scanner = scan.for_rules(rules)
+    assert scanner is not None and scanner.local
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*/*.txt")) if not p.name.endswith(".clean.txt")]
+    texts.append("标题\n\n\n点个“关注”,每天为您更新\n   \n正文。\n\n")
+    carried_any = False
+    for text in texts:
+        result = strip(text, rules)
+        carried = result.text_scan()
+        if carried is None:
+            continue
+        carried_any = True
+        fresh = scanner.scan(result.text)
+        assert fresh is not None
+        patterns = [p for rule in rules for p in (rule.pattern, rule.next, rule.unless) if p is not None]
+        compared = [(p, stripped) for p in patterns for stripped in (False, True) if scanner.covers(p, stripped)]
+        assert compared
+        for pattern, stripped in compared:
+            assert carried.lines(pattern, stripped) == fresh.lines(pattern, stripped), pattern.pattern
+    assert carried_any
+
+
+@needs_hyperscan
+def test_a_rewrite_that_can_match_a_newline_is_scanned_again_in_the_next_round() -> None:
+    pattern = regex.compile(r"menu\nhome", regex.M)
+    scanner = scan.Scanner.of([pattern])
+    assert not scanner.local
+    found = scanner.scan("menu\nhome\nbody\n")
+    assert found is not None and found.carried([0, 1, None]) is None
