@@ -207,25 +207,27 @@ class Scanner:
 class DocumentScan:
     """One document's scan: per pattern, the lines (0-based, as ``engine._Lines`` counts them) it may match."""
 
-    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets")
+    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets", "_source", "_moved", "_blank")
 
-    def __init__(
-        self, scanner: Scanner, data: bytes, ends: list[list[int]] | None, lines: dict[int, list[int]] | None = None
-    ) -> None:
-        """``ends``: per expression, where its matches end in ``data``; or, for a scan carried over from
-        an earlier text (``carried``), None and ``lines``: every expression's candidate lines."""
+    def __init__(self, scanner: Scanner, data: bytes, ends: list[list[int]]) -> None:
         self.scanner = scanner
         self.data = data
-        self.ends = ends
+        #: per expression, where its matches end in ``data`` (None for a scan carried over: ``carried``)
+        self.ends: list[list[int]] | None = ends
         self._newlines: list[int] | None = None
-        self._lines: dict[int, list[int]] = lines if lines is not None else {}
+        self._lines: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
+        # a carried scan: the scan it comes from, where that scan's lines went, the new empty lines
+        self._source: DocumentScan | None = None
+        self._moved: dict[int, int] = {}
+        self._blank: list[int] = []
 
     def hit(self) -> set[int]:
         """The expressions with at least one candidate line."""
-        if self.ends is None:
-            return {expression for expression, found in self._lines.items() if found}
-        return {expression for expression, ends in enumerate(self.ends) if ends}
+        if self._source is not None:
+            empty = self.scanner.empty_line() if self._blank else frozenset()
+            return {e for e in self._source.hit() | empty if self._expression_lines(e)}
+        return {expression for expression, ends in enumerate(self.ends or ()) if ends}
 
     def lines(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Candidate lines of ``pattern`` (matched against the stripped line when ``stripped``) in
@@ -238,12 +240,16 @@ class DocumentScan:
     def _expression_lines(self, expression: int) -> list[int]:
         found = self._lines.get(expression)
         if found is None:
-            ends = self.ends[expression] if self.ends is not None else None
-            if ends:
+            if self._source is not None:
+                moved = self._moved
+                found = [moved[i] for i in self._source._expression_lines(expression) if i in moved]
+                if self._blank and expression in self.scanner.empty_line():
+                    found = sorted(found + self._blank)
+            elif self.ends and self.ends[expression]:
                 if self._newlines is None:
                     self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
                 # every rewrite ends at ``$``: on a newline, or at the end of the text
-                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in ends))
+                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in self.ends[expression]))
             else:
                 found = []
             self._lines[expression] = found
@@ -265,23 +271,19 @@ class DocumentScan:
         ``origins``: for each line of that text, the line of this one it is, unchanged (None: an
         empty line). Every rewrite of a ``local`` scanner matches within one line (``$`` ends it
         and no part of it matches a newline), so a line is a candidate of the same expressions
-        wherever it stands; an empty line is one of those that match the empty line.
+        wherever it stands; an empty line is one of those that match the empty line. Each
+        expression's lines are moved over when first asked for.
         """
         if not self.scanner.local:
             return None
-        new_index: dict[int, int] = {}
-        blank: list[int] = []
+        carried = DocumentScan(self.scanner, b"", None)  # type: ignore[arg-type]
+        carried._source = self
         for j, i in enumerate(origins):
             if i is None:
-                blank.append(j)
+                carried._blank.append(j)
             else:
-                new_index[i] = j
-        empty = self.scanner.empty_line() if blank else frozenset()
-        lines: dict[int, list[int]] = {}
-        for expression in range(self.scanner._size):
-            found = [new_index[i] for i in self._expression_lines(expression) if i in new_index]
-            lines[expression] = sorted(found + blank) if expression in empty else found
-        return DocumentScan(self.scanner, b"", None, lines)
+                carried._moved[i] = j
+        return carried
 
 
 # -- which scanner a rule tuple uses --------------------------------------------------------------
@@ -398,7 +400,9 @@ def cache_dir() -> Path:
 
 
 def _cache_key(keys: Sequence[PatternKey]) -> str:
-    described = json.dumps([superset.VERSION, superset.MAX_RANGES, hyperscan.__version__, _flags(), list(keys)])
+    described = json.dumps(
+        [superset.VERSION, superset.MAX_RANGES, superset.COARSE_RANGES, hyperscan.__version__, _flags(), list(keys)]
+    )
     return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
@@ -448,28 +452,41 @@ def _compiling(path: Path) -> Iterator[None]:
 def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any, bool]:
     """Rewrite and compile; patterns that cannot be rewritten, or whose rewrite matches every line, stay out.
 
+    A rewrite Hyperscan refuses (too long: a date pattern with a dozen Unicode ``\\d``) is tried
+    once more with fewer ranges per class (``superset.COARSE_RANGES``) before it is left out.
     Also says whether every rewrite compiled is line-local (``line_local``).
     """
     expressions: list[bytes] = []
     included: list[int] = []
+    coarse: list[bool] = []
     for index, (pattern, stripped) in enumerate(patterns):
-        try:
-            rewritten = superset.superset(pattern, stripped)
-        except superset.Unsupported:
-            continue
-        if _matches_everything(rewritten):
-            continue
-        expressions.append(rewritten.encode("utf-8"))
-        included.append(index)
+        rewritten = _rewrite(pattern, stripped, superset.MAX_RANGES)
+        if rewritten is not None:
+            expressions.append(rewritten)
+            included.append(index)
+            coarse.append(False)
     while expressions:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
             db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=_flags())
             return included, db, all(line_local(e.decode("utf-8")) for e in expressions)
         except hyperscan.error:
-            bad = _first_rejected(expressions)  # rare: find the one Hyperscan refuses, leave it out
-            del expressions[bad], included[bad]
+            bad = _first_rejected(expressions)  # rare: find the one Hyperscan refuses
+            wider = None if coarse[bad] else _rewrite(*patterns[included[bad]], superset.COARSE_RANGES)
+            if wider is not None:
+                expressions[bad], coarse[bad] = wider, True
+            else:  # leave it out: its rule keeps the exact path
+                del expressions[bad], included[bad], coarse[bad]
     return [], None, True
+
+
+def _rewrite(pattern: regex.Pattern[str], stripped: bool, max_ranges: int) -> bytes | None:
+    """The pattern's rewrite for Hyperscan; None when it has none, or when the rewrite matches every line."""
+    try:
+        rewritten = superset.superset(pattern, stripped, max_ranges)
+    except superset.Unsupported:
+        return None
+    return None if _matches_everything(rewritten) else rewritten.encode("utf-8")
 
 
 #: What in a rewrite can match a newline: ``\n`` (``superset`` writes it for a class that matches
