@@ -118,7 +118,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated", "_words", "_visible_lengths",
+        "_visible", "_widths", "_punctuated", "_words", "_visible_lengths", "_repeated",
     )  # fmt: skip
 
     def __init__(
@@ -150,6 +150,7 @@ class _Lines:
         # the line table every shape kind reads: filled line by line, on first use
         self._visible: dict[int, str] = {}
         self._visible_lengths: list[int] | None = None
+        self._repeated: frozenset[int] | None = None
         self._widths: dict[tuple[int, bool], int] = {}
         self._punctuated: dict[tuple[int, bool], bool] = {}
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
@@ -198,6 +199,18 @@ class _Lines:
         if found is None:
             found = self._widths[key] = display_width(self.visible(i) if visible else self._stripped[i])
         return found
+
+    def width_at_most(self, i: int, columns: int, visible: bool = True) -> bool:
+        """``width(i, visible) <= columns``, without measuring when the length already says so
+        (a character takes at most two columns)."""
+        return 2 * len(self.visible(i) if visible else self._stripped[i]) <= columns or self.width(i, visible) <= columns
+
+    def repeated_below(self) -> frozenset[int]:
+        """Lines whose words appear again as a line further down (``copies_below(i, i)`` is not empty)."""
+        if self._repeated is None:
+            self.copies_below(0, 0)  # builds the copies table
+            self._repeated = frozenset(i for same in self._copies.values() for i in same[:-1])  # type: ignore[union-attr]
+        return self._repeated
 
     def punctuated(self, i: int, visible: bool = True) -> bool:
         """Whether line ``i``'s visible (or stripped) text holds sentence punctuation; cached."""
@@ -372,15 +385,20 @@ class DocumentBudget(float):
 
     A float, so it travels through every ``timeout`` parameter unchanged; ``_search`` never
     grants a call more than what is left. Without it, 60 slow lines cost 60 budgets.
+
+    It also carries the document's memo of whole-string searches (``_search``): a confirming
+    round asks the same patterns about the same lines as the round before.
     """
 
     deadline: float
+    memo: dict[tuple[int, str], regex.Match[str] | None]
 
 
 def document_budget(timeout: float, text: str, rules: int) -> DocumentBudget:
     """``timeout`` plus the per-character allowance of one scan of ``text`` per rule, starting now."""
     budget = DocumentBudget(timeout)
     budget.deadline = time.monotonic() + timeout + len(text) * _SECONDS_PER_CHAR * max(rules, 1)
+    budget.memo = {}
     return budget
 
 
@@ -388,16 +406,31 @@ def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos
     """One regex call with a budget: ``timeout`` plus time in proportion to the length searched.
 
     ``anchored``: ``pattern.match`` instead of ``pattern.search`` (a match starting at ``pos``).
+    A search of a whole string (a line, a stripped line) within a document's budget is memoised
+    for the document: the same pattern on the same string finds the same match, and the rounds
+    after the first ask again about every line they kept.
     """
     budget = timeout + (endpos - pos) * _SECONDS_PER_CHAR
+    memo = None
     if isinstance(timeout, DocumentBudget):
+        if pos == 0 and endpos == len(text) and not anchored:
+            memo = timeout.memo
+            found = memo.get((id(pattern), text), _UNSEEN)
+            if found is not _UNSEEN:
+                return found  # type: ignore[return-value]
         budget = min(budget, timeout.deadline - time.monotonic())
         if budget <= 0:
             raise RuleTimeoutError(rule.id, float(timeout))
     try:
-        return (pattern.match if anchored else pattern.search)(text, pos, endpos, timeout=budget)
+        found = (pattern.match if anchored else pattern.search)(text, pos, endpos, timeout=budget)
     except TimeoutError:
         raise RuleTimeoutError(rule.id, timeout) from None
+    if memo is not None:
+        memo[(id(pattern), text)] = found  # the rules, and so their patterns, outlive the document
+    return found
+
+
+_UNSEEN = object()
 
 
 def visible_text(stripped: str) -> str:

@@ -36,9 +36,13 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     if rule.pattern is not None and allowed is None and not lines.may_match(rule):
         return []  # none of its literals in the text (the scan, when it covers the pattern, says more)
     headline = set(lines.headline_copies())
-    short = _viable(lines, shape, lo, hi, headline, allowed)
-    if not short:
+    shaped = _shaped(lines, shape, lo, hi, headline, allowed)
+    if not shaped:
         return []
+    viable = _chains(shaped, shape)
+    if not viable:
+        return []
+    shaped_lines = {lines.non_empty[k] for k in viable}
     excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
     found: list[tuple[int, int]] = []
@@ -48,24 +52,21 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     k = 0
     while k < len(non_empty):
         if not run:  # a line that cannot fit neither starts a run nor ends one: skip to the next that may
-            at = bisect_left(short, k)
-            if at == len(short):
+            at = bisect_left(viable, k)
+            if at == len(viable):
                 break
-            k = short[at]
+            k = viable[at]
         i = non_empty[k]
         k += 1
-        fits = (
-            lo <= i < hi and i not in headline and (allowed is None or i in allowed)
-            and (not shape.repeated_below or bool(lines.copies_below(i, i)))  # cheaper than the shape
-            and _fits_run(rule, lines, i, timeout, excepted)
-        )  # fmt: skip
-        if fits:
+        # a line of a viable chain that has the shape fits unless its ``unless`` or ``match`` says no
+        # (a shaped line outside those chains is never reached with a run going on)
+        if i in shaped_lines and not _protected(rule, lines, i, timeout, excepted) and _matches(rule, lines, i, timeout):
             run.append(i)
             gap = []
             continue
         absorbable = (
             run and len(gap) < shape.max_gap and lo <= i < hi and i not in headline
-            and lines.width(i, visible=False) <= gap_limit and not lines.punctuated(i, visible=False)
+            and lines.width_at_most(i, gap_limit, visible=False) and not lines.punctuated(i, visible=False)
             and not _protected(rule, lines, i, timeout, excepted)
         )  # fmt: skip  # a line the rule's ``unless`` protects never sits inside a run
         if absorbable:
@@ -79,33 +80,37 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     return found
 
 
-def _viable(
+def _shaped(
     lines: _Lines, shape: RunShape, lo: int, hi: int, headline: set[int], allowed: frozenset[int] | None
 ) -> list[int]:
-    """Positions (in ``non_empty``) of the zone's lines that may be part of a run, in order.
+    """Positions (in ``non_empty``) of the zone's lines with a run line's shape, in chains that may hold a run.
 
-    A fitting line passes the cheap tests here (length, width, punctuation, the headline, the
-    scan's candidates, a copy below), and the fitting lines of a run have at most ``max_gap``
-    lines between them. So a run lies within a chain of such lines with at most ``max_gap``
-    others between neighbours, and a chain of fewer than ``min_lines`` cannot hold one. A line
-    outside the chains neither starts a run nor (with more than ``max_gap`` non-fitting lines
-    before it) continues one: the walk skips them, and no regex runs on them.
+    The shape is every test of a fitting line but the rule's ``unless`` and ``match``: at most
+    ``max_chars`` visible characters and ``max_width`` columns, unpunctuated unless allowed, not
+    a copy of the headline, a candidate of the scan for ``match``, a copy below for a table of
+    contents. The cheapest test (the length) goes first, and only lines in chains that may hold a
+    run (``_chains``) take the others.
     """
     lengths, non_empty = lines.visible_lengths(), lines.non_empty
     limit = shape.max_chars if shape.max_width is None else min(shape.max_chars, shape.max_width)
-    short = [k for k, i in enumerate(non_empty) if lengths[i] <= limit and lo <= i < hi]  # the cheapest first
-    short = _chains(short, shape)
-    return _chains([
+    short = _chains([k for k, i in enumerate(non_empty) if lengths[i] <= limit and lo <= i < hi], shape)
+    repeated = lines.repeated_below() if shape.repeated_below else None
+    return [
         k for k in short
         if (i := non_empty[k]) not in headline and (allowed is None or i in allowed)
-        and (shape.max_width is None or lines.width(i) <= shape.max_width)
+        and (repeated is None or i in repeated)
+        and (shape.max_width is None or lines.width_at_most(i, shape.max_width))
         and (shape.punctuated or not lines.punctuated(i))
-        and (not shape.repeated_below or bool(lines.copies_below(i, i)))
-    ], shape)  # fmt: skip
+    ]  # fmt: skip
 
 
 def _chains(positions: list[int], shape: RunShape) -> list[int]:
-    """Of ``positions``, those in chains of at least ``min_lines`` with at most ``max_gap`` lines between neighbours."""
+    """Of ``positions``, those in chains of at least ``min_lines`` with at most ``max_gap`` others between neighbours.
+
+    The fitting lines of a run are such a chain (more than ``max_gap`` non-fitting lines end a
+    run), so a line outside every chain of fitting candidates neither starts a run nor (with more
+    than ``max_gap`` non-fitting lines before it) continues one: the walk skips it.
+    """
     kept: list[int] = []
     start = 0
     for end in range(1, len(positions) + 1):
@@ -116,24 +121,12 @@ def _chains(positions: list[int], shape: RunShape) -> list[int]:
     return kept
 
 
-def _fits_run(rule: Rule, lines: _Lines, i: int, timeout: float, excepted: frozenset[int] | None) -> bool:
-    """The run shape, cheapest checks first (from the line table); the rule's own ``match``/``unless`` last.
-
-    ``excepted``: the lines the scan says ``unless`` may match (None: not scanned, any line may).
-    """
-    shape = rule.run
-    assert shape is not None
-    chars = len(lines.visible(i))
-    if chars > shape.max_chars or (shape.max_width is not None and chars > shape.max_width):
-        return False
-    if shape.max_width is not None and lines.width(i) > shape.max_width:
-        return False
-    if not shape.punctuated and lines.punctuated(i):
-        return False
+def _matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
+    """Whether the rule's ``match`` (if any) finds line ``i``'s stripped text."""
+    if rule.pattern is None:
+        return True
     stripped = lines.stripped(i)
-    if _protected(rule, lines, i, timeout, excepted):
-        return False
-    return rule.pattern is None or _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
+    return _search(rule, rule.pattern, stripped, 0, len(stripped), timeout) is not None
 
 
 def _protected(rule: Rule, lines: _Lines, i: int, timeout: float, excepted: frozenset[int] | None) -> bool:
