@@ -493,6 +493,14 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[in
             if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
             and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
         ]  # fmt: skip
+    if scanned is not None:
+        # each candidate's verdict is its own (``_confirmed_lines``): the guards (lengths, ``unless``)
+        # go first, as they usually cost less than confirming the pattern from the line's start
+        tried = [
+            i for i in lines.candidates(pattern)  # type: ignore[union-attr]
+            if lo <= i < hi and (only is None or i in only) and _guards_ok(rule, lines.stripped(i), timeout)
+        ]  # fmt: skip
+        return _confirmed_lines(rule, pattern, lines, tried, lines.end(hi - 1), timeout)
     hits = _matching_lines(rule, pattern, lines, lo, hi, timeout, only)
     return [i for i in hits if (only is None or i in only) and _guards_ok(rule, lines.stripped(i), timeout)]
 
