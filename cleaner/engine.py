@@ -306,6 +306,24 @@ class _Lines:
             found = self._prose[i] = is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
         return found
 
+    def count_lines(self, min_chars: int, max_chars: int | None) -> int:
+        """How many non-empty lines have a visible length in [min_chars, max_chars] (None: no upper bound)."""
+        _, lengths = self._lengths()
+        top = len(lengths) if max_chars is None else bisect_right(lengths, max_chars)
+        return top - bisect_left(lengths, min_chars)
+
+    def sized(self, among: frozenset[int] | None, min_chars: int, max_chars: int | None) -> list[int]:
+        """Non-empty lines with a visible length in [min_chars, max_chars], in document order; of the
+        lines ``among`` only (the scan's candidates of a pattern) when given."""
+        if among is None:
+            if min_chars == 0 and max_chars is not None:
+                return self.short_lines(max_chars)
+            return [i for i in self.long_lines(min_chars) if max_chars is None or self.visible_lengths()[i] <= max_chars]
+        lengths, stripped, n = self.visible_lengths(), self._stripped, len(self.lines)
+        return sorted(
+            i for i in among if i < n and stripped[i] and min_chars <= lengths[i] and (max_chars is None or lengths[i] <= max_chars)
+        )
+
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
         order, lengths = self._lengths()
@@ -319,7 +337,7 @@ class _Lines:
     def _lengths(self) -> tuple[list[int], list[int]]:
         """Non-empty lines sorted by visible length, and those lengths (computed once per text)."""
         if self._by_length is None:
-            length = {i: len(visible_text(self._stripped[i])) for i in self.non_empty}
+            length = self.visible_lengths()
             order = sorted(self.non_empty, key=length.__getitem__)
             self._by_length = (order, [length[i] for i in order])
         return self._by_length
@@ -476,16 +494,14 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[in
         return []  # the scan finds no line it can match
     candidates = None
     if rule.max_chars is not None:
-        short = lines.short_lines(rule.max_chars)
-        if len(short) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text):
-            candidates = short  # few lines are short enough for this rule: skip the rest of the text
+        if lines.count_lines(0, rule.max_chars) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text):
+            # few lines are short enough for this rule: skip the rest of the text
+            candidates = lines.sized(scanned, 0, rule.max_chars)
     elif rule.min_chars is not None:
-        long = lines.long_lines(rule.min_chars)
-        if len(long) * _PER_LINE_COST < len(text):
-            candidates = long  # few lines are long enough (a keyword-spam line): skip the rest
+        if lines.count_lines(rule.min_chars, None) * _PER_LINE_COST < len(text):
+            # few lines are long enough (a keyword-spam line): skip the rest
+            candidates = lines.sized(scanned, rule.min_chars, None)
     if candidates is not None:
-        if scanned is not None:
-            candidates = [i for i in candidates if i in scanned]
         if only is not None:
             candidates = [i for i in candidates if i in only]
         return [
