@@ -118,7 +118,7 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated", "_words", "_visible_lengths", "_repeated",
+        "_visible", "_widths", "_punctuated", "_words", "_visible_lengths", "_repeated", "_prose_totals",
     )  # fmt: skip
 
     def __init__(
@@ -151,6 +151,7 @@ class _Lines:
         self._visible: dict[int, str] = {}
         self._visible_lengths: list[int] | None = None
         self._repeated: frozenset[int] | None = None
+        self._prose_totals: list[int] | None = None
         self._widths: dict[tuple[int, bool], int] = {}
         self._punctuated: dict[tuple[int, bool], bool] = {}
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
@@ -295,9 +296,16 @@ class _Lines:
         return None
 
     def prose_chars(self, start: int, stop: int) -> int:
-        """Visible characters in the prose lines among lines [start, stop)."""
-        lines = (i for i in self.non_empty if start <= i < stop and self.is_prose_at(i))
-        return sum(len(visible_text(self._stripped[i])) for i in lines)
+        """Visible characters in the prose lines among lines [start, stop) (from running totals, once per text)."""
+        if self._prose_totals is None:
+            lengths, totals, total = self.visible_lengths(), [0], 0
+            for i in range(len(self.lines)):
+                if self._stripped[i] and self.is_prose_at(i):
+                    total += lengths[i]
+                totals.append(total)
+            self._prose_totals = totals
+        stop = min(stop, len(self.lines))
+        return self._prose_totals[stop] - self._prose_totals[start] if start < stop else 0
 
     def is_prose_at(self, i: int) -> bool:
         """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose); cached."""
@@ -755,6 +763,8 @@ def _width_at_least(text: str, columns: int) -> bool:
 
 def is_prose(stripped: str, width: int) -> bool:
     """A line of prose: at least ``width`` columns and ending like a sentence."""
+    if 2 * len(stripped) < width:
+        return False  # too short to be that wide (a character takes at most two columns): no regex
     return _PROSE_END.search(stripped) is not None and _width_at_least(stripped, width)
 
 
