@@ -461,10 +461,13 @@ def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any, bool]:
     coarse: list[bool] = []
     for index, (pattern, stripped) in enumerate(patterns):
         rewritten = _rewrite(pattern, stripped, superset.MAX_RANGES)
+        wide = rewritten is not None and len(rewritten) > _MAX_EXPRESSION
+        if wide:  # known to be refused: a failed compile of the whole set costs a compile of each pattern
+            rewritten = _rewrite(pattern, stripped, superset.COARSE_RANGES)
         if rewritten is not None:
             expressions.append(rewritten)
             included.append(index)
-            coarse.append(False)
+            coarse.append(wide)
     while expressions:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
@@ -478,6 +481,11 @@ def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any, bool]:
             else:  # leave it out: its rule keeps the exact path
                 del expressions[bad], included[bad], coarse[bad]
     return [], None, True
+
+
+#: Hyperscan refuses a longer expression ("Pattern length exceeds limit"; measured on hyperscan 0.7):
+#: such a rewrite is made coarser before the compile. Another refusal is found by compiling.
+_MAX_EXPRESSION = 16_000
 
 
 def _rewrite(pattern: regex.Pattern[str], stripped: bool, max_ranges: int) -> bytes | None:
