@@ -472,15 +472,20 @@ def visible_text(stripped: str) -> str:
     return visible.strip()
 
 
-def _guards_ok(rule: Rule, stripped: str, timeout: float) -> bool:
-    """The per-line guards: length limits (on the visible text) and the ``unless`` exception pattern."""
+def _guards_ok(rule: Rule, stripped: str, timeout: float, unless_may_match: bool = True) -> bool:
+    """The per-line guards: length limits (on the visible text) and the ``unless`` exception pattern.
+
+    ``unless_may_match``: False when the scan shows ``unless`` cannot match the line (no search then).
+    """
     if rule.max_chars is not None or rule.min_chars is not None:
         length = len(visible_text(stripped))
         if rule.max_chars is not None and length > rule.max_chars:
             return False
         if rule.min_chars is not None and length < rule.min_chars:
             return False
-    return rule.unless is None or _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
+    if rule.unless is None or not unless_may_match:
+        return True
+    return _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
 
 
 def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[int] | None = None) -> list[int]:

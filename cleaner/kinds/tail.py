@@ -8,6 +8,7 @@ that could be the article's own. A shape kind: it yields to the article's body.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,14 +46,17 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     if rule.pattern is not None and allowed is None and not lines.may_match(rule):
         return []  # none of its literals in the text (the scan, when it covers the pattern, says more)
     lo, hi = lines.zone(rule)
+    # lines whose stripped text ``unless`` may match, from the scan (None: not scanned, any line may)
+    excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     found = []
-    order = [i for i in lines.non_empty if i > last_prose]
+    order = lines.non_empty[bisect_right(lines.non_empty, last_prose) :]
     for k in range(len(order) - 1, -1, -1):
         i = order[k]
         if not lo <= i < hi:
             break
         stripped = lines.stripped(i)
-        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
+        may_be_excepted = excepted is None or i in excepted
+        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout, may_be_excepted):
             break
         if _CLAUSE_END.search(stripped):
             break  # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text
