@@ -204,7 +204,8 @@ class _Lines:
     def width_at_most(self, i: int, columns: int, visible: bool = True) -> bool:
         """``width(i, visible) <= columns``, without measuring when the length already says so
         (a character takes at most two columns)."""
-        return 2 * len(self.visible(i) if visible else self._stripped[i]) <= columns or self.width(i, visible) <= columns
+        text = self.visible(i) if visible else self._stripped[i]
+        return 2 * len(text) <= columns or self.width(i, visible) <= columns
 
     def repeated_below(self) -> frozenset[int]:
         """Lines whose words appear again as a line further down (``copies_below(i, i)`` is not empty)."""
@@ -326,11 +327,11 @@ class _Lines:
         if among is None:
             if min_chars == 0 and max_chars is not None:
                 return self.short_lines(max_chars)
-            return [i for i in self.long_lines(min_chars) if max_chars is None or self.visible_lengths()[i] <= max_chars]
+            lengths = self.visible_lengths()
+            return [i for i in self.long_lines(min_chars) if max_chars is None or lengths[i] <= max_chars]
         lengths, stripped, n = self.visible_lengths(), self._stripped, len(self.lines)
-        return sorted(
-            i for i in among if i < n and stripped[i] and min_chars <= lengths[i] and (max_chars is None or lengths[i] <= max_chars)
-        )
+        top = len(self.text) if max_chars is None else max_chars  # no line is longer than the text
+        return sorted(i for i in among if i < n and stripped[i] and min_chars <= lengths[i] <= top)
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
@@ -507,12 +508,12 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[in
         return []  # the scan finds no line it can match
     candidates = None
     if rule.max_chars is not None:
-        if lines.count_lines(0, rule.max_chars) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text):
-            # few lines are short enough for this rule: skip the rest of the text
+        few = lines.count_lines(0, rule.max_chars) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text)
+        if few:  # few lines are short enough for this rule: skip the rest of the text
             candidates = lines.sized(scanned, 0, rule.max_chars)
     elif rule.min_chars is not None:
-        if lines.count_lines(rule.min_chars, None) * _PER_LINE_COST < len(text):
-            # few lines are long enough (a keyword-spam line): skip the rest
+        few = lines.count_lines(rule.min_chars, None) * _PER_LINE_COST < len(text)
+        if few:  # few lines are long enough (a keyword-spam line): skip the rest
             candidates = lines.sized(scanned, rule.min_chars, None)
     if candidates is not None:
         if only is not None:

@@ -167,7 +167,7 @@ def test_a_rewrite_too_long_for_hyperscan_is_scanned_with_coarser_classes() -> N
     assert len(superset.superset(pattern, max_ranges=superset.COARSE_RANGES)) < len(superset.superset(pattern))
     scanner = scan.Scanner.of([pattern])
     assert scanner.covers(pattern)
-    lines = ["首页", "08-31 12:58", "ESPN · 2 hours ago", "科比篮下360度转身暴扣", "4 de mayo de 2022", "Tech shares led the fall"]
+    lines = ["首页", "08-31 12:58", "ESPN · 2 hours ago", "科比篮下360度转身暴扣", "4 de mayo de 2022", "Shares fell"]
     found = scanner.scan("\n".join(lines))
     assert found is not None
     assert [i for i, line in enumerate(lines) if pattern.search(line)] == [1, 2, 4]
@@ -368,7 +368,8 @@ def test_a_scan_carried_to_the_next_round_names_the_candidates_a_new_scan_would(
     rules = load_builtin("default").rules
     scanner = scan.for_rules(rules)
     assert scanner is not None and scanner.local
-    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*/*.txt")) if not p.name.endswith(".clean.txt")]
+    inputs = [p for p in sorted(FIXTURES.glob("*/*.txt")) if not p.name.endswith(".clean.txt")]
+    texts = [p.read_text(encoding="utf-8") for p in inputs]
     texts.append("标题\n\n\n点个“关注”,每天为您更新\n   \n正文。\n\n")
     carried_any = False
     for text in texts:

@@ -60,7 +60,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         k += 1
         # a line of a viable chain that has the shape fits unless its ``unless`` or ``match`` says no
         # (a shaped line outside those chains is never reached with a run going on)
-        if i in shaped_lines and not _protected(rule, lines, i, timeout, excepted) and _matches(rule, lines, i, timeout):
+        shaped = i in shaped_lines
+        if shaped and not _protected(rule, lines, i, timeout, excepted) and _matches(rule, lines, i, timeout):
             run.append(i)
             gap = []
             continue
