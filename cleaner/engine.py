@@ -210,7 +210,7 @@ class _Lines:
     def repeated_below(self) -> frozenset[int]:
         """Lines whose words appear again as a line further down (``copies_below(i, i)`` is not empty)."""
         if self._repeated is None:
-            self.copies_below(0, 0)  # builds the copies table
+            self._same_words(0)  # builds the copies table
             self._repeated = frozenset(i for same in self._copies.values() for i in same[:-1])  # type: ignore[union-attr]
         return self._repeated
 
@@ -370,13 +370,34 @@ class _Lines:
 
     def copies_below(self, i: int, below: int) -> list[int]:
         """Lines after ``below`` with the same words as line ``i`` (decoration and permalink marks aside)."""
+        same = self._same_words(i)
+        return same[bisect_right(same, below):]
+
+    def copy_below(self, i: int, below: int, nth: int) -> int | None:
+        """``copies_below(i, below)[nth]``, or None when there are not that many (without the list)."""
+        same = self._same_words(i)
+        k = bisect_right(same, below) + nth
+        return same[k] if k < len(same) else None
+
+    def heading_words(self, i: int) -> str:
+        """Line ``i``'s words as a heading (``_heading_words``), computed once per text."""
+        self._same_words(i)
+        found = self._words.get(i)
+        return found if found is not None else _heading_words(self._stripped[i])
+
+    def _same_words(self, i: int) -> list[int]:
+        """The non-empty lines with line ``i``'s heading words, in order (the table is built on first use)."""
         if self._copies is None:
             self._copies, self._words = {}, {}
             for j in self.non_empty:
                 words = self._words[j] = _heading_words(self._stripped[j])
                 self._copies.setdefault(words, []).append(j)
-        same = self._copies.get(self._words[i], []) if i in self._words else []
-        return same[bisect_right(same, below):]
+        return self._copies.get(self._words[i], []) if i in self._words else []
+
+    def any_between(self, a: int, b: int) -> bool:
+        """Whether a non-empty line lies strictly between lines ``a`` and ``b``."""
+        k = bisect_right(self.non_empty, a)
+        return k < len(self.non_empty) and self.non_empty[k] < b
 
     def first_prose(self) -> int | None:
         """The first line of prose: wide enough and ending like a sentence; None on a page without."""

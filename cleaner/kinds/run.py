@@ -14,7 +14,7 @@ from typing import Any
 import regex
 import yaml
 
-from cleaner.engine import _heading_words, _Lines, _search
+from cleaner.engine import _Lines, _search
 from cleaner.kinds import Checker, Common, Fields, Kind, register
 from cleaner.model import Rule, RunShape
 
@@ -112,13 +112,12 @@ def _chains(positions: list[int], shape: RunShape) -> list[int]:
     run), so a line outside every chain of fitting candidates neither starts a run nor (with more
     than ``max_gap`` non-fitting lines before it) continues one: the walk skips it.
     """
+    step = shape.max_gap + 1
+    breaks = [k for k in range(1, len(positions)) if positions[k] - positions[k - 1] > step]
     kept: list[int] = []
-    start = 0
-    for end in range(1, len(positions) + 1):
-        if end == len(positions) or positions[end] - positions[end - 1] - 1 > shape.max_gap:
-            if end - start >= shape.min_lines:
-                kept.extend(positions[start:end])
-            start = end
+    for start, end in zip([0, *breaks], [*breaks, len(positions)]):
+        if end - start >= shape.min_lines:
+            kept.extend(positions[start:end])
     return kept
 
 
@@ -154,15 +153,15 @@ def _is_contents(run: list[int], lines: _Lines) -> bool:
     copies = []
     seen: dict[str, int] = {}
     for i in run:  # the n-th "Setting up" of the contents goes with the n-th one below
-        words = _heading_words(lines.stripped(i))
+        words = lines.heading_words(i)
         nth = seen[words] = seen.get(words, -1) + 1
-        below = lines.copies_below(i, run[-1])
-        if nth >= len(below):
+        copy = lines.copy_below(i, run[-1], nth)
+        if copy is None:
             return False
-        copies.append(below[nth])
+        copies.append(copy)
     if any(b <= a for a, b in zip(copies, copies[1:])):
         return False
-    apart = sum(1 for a, b in zip(copies, copies[1:]) if any(lines.stripped(j) for j in range(a + 1, b)))
+    apart = sum(1 for a, b in zip(copies, copies[1:]) if lines.any_between(a, b))
     return apart * 2 > len(copies) - 1  # a heading may sit right under its section's heading
 
 
