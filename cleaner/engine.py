@@ -27,7 +27,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -99,17 +99,6 @@ class StripResult:
     #: For each line of ``text.split("\n")``, the index of the input line it is (None for a blank
     #: line): a later round's removals map back onto the input through it, without a diff.
     origins: tuple[int | None, ...] = ()
-    #: The multi-pattern scan of the input, when every line kept is as it was (no span was cut):
-    #: ``text_scan`` derives the scan of ``text`` from it. Not part of the result's value.
-    source_scan: scan.DocumentScan | None = field(default=None, compare=False, repr=False)
-
-    def text_scan(self) -> scan.DocumentScan | None:
-        """The multi-pattern scan of ``text``, carried over from the input's (None: scan it afresh).
-
-        For a confirming round on ``text`` as it is (the normaliser changed nothing): scanning
-        again would find the same candidates on the same lines (``scan.DocumentScan.carried``).
-        """
-        return None if self.source_scan is None else self.source_scan.carried(self.origins)
 
 
 class _Lines:
@@ -804,13 +793,21 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def strip(
+def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1) -> StripResult:
+    """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal."""
+    return strip_round(text, rules, timeout, round_no)[0]
+
+
+def strip_round(
     text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1,
     scanned: scan.DocumentScan | None = None,
-) -> StripResult:
-    """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal.
+) -> tuple[StripResult, scan.DocumentScan | None]:
+    """``strip``, for a pipeline's rounds: also the multi-pattern scan the next round can start from.
 
-    ``scanned``: the multi-pattern scan of ``text``, when the caller has it (``StripResult.text_scan``).
+    ``scanned``: the scan of ``text``, when the round before left one. The scan returned is that
+    of ``text``, when every line kept is as it was (no span was cut): the next round derives the
+    scan of its text from it (``scan.DocumentScan.carried``) instead of scanning again, when the
+    normaliser changed nothing in between. None when there is no scan to carry.
     """
     from cleaner.kinds import KINDS  # here, not at the top: the kinds import this module's line machinery
 
@@ -858,7 +855,7 @@ def strip(
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
     text, origins = _tidy_with_origins(kept, kept_at)
     carry = scanned if not spans else None  # a cut span changes its line: the scan does not carry over
-    return StripResult(text=text, removals=tuple(removals), origins=origins, source_scan=carry)
+    return StripResult(text=text, removals=tuple(removals), origins=origins), carry
 
 
 def _tidy_with_origins(kept: list[str], kept_at: list[int]) -> tuple[str, tuple[int | None, ...]]:

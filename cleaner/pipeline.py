@@ -19,7 +19,7 @@ from typing import Any, Literal
 from ftfy import TextFixerConfig
 
 from cleaner import scan
-from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip, tidy_lines
+from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip_round, tidy_lines
 from cleaner.errors import RuleError, RuleIssue, RuleTimeoutError
 from cleaner.loader import load_builtin, load_rules
 from cleaner.model import CleanResult, Removal, Rule, RuleSet
@@ -149,7 +149,7 @@ class Pipeline:
         scanned = None  # the multi-pattern scan of ``current``, when carried over from the round before
         for round_no in range(1, MAX_ROUNDS + 1):
             seen.append(current)
-            stripped = strip(current, rules, budget, round_no, scanned)
+            stripped, source_scan = strip_round(current, rules, budget, round_no, scanned)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
@@ -166,7 +166,9 @@ class Pipeline:
             current = fixed
             if not rules:
                 break
-            scanned = stripped.text_scan() if fixed == stripped.text else None  # else the normaliser changed lines
+            # the next round's scan comes from this one's, unless the normaliser changed lines
+            carry = source_scan is not None and fixed == stripped.text
+            scanned = source_scan.carried(stripped.origins) if carry else None  # type: ignore[union-attr]
         names = tuple(self.rule_sets[i].name for i in chosen)
         total = _visible_len(text)
         fraction = sum(_visible_len(r.text) for r in removals) / total if total else 0.0

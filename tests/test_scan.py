@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Pipeline, scan, superset
-from cleaner.engine import strip
+from cleaner.engine import strip, strip_round
 from cleaner.loader import load_builtin
 
 from .conftest import FIXTURES, ROOT
@@ -364,7 +364,7 @@ def test_prepare_leaves_the_first_document_nothing_to_compile(tmp_path: Path, mo
 
 @needs_hyperscan
 def test_a_scan_carried_to_the_next_round_names_the_candidates_a_new_scan_would() -> None:
-    """A confirming round reads the scan of the text the round before left (``StripResult.text_scan``)."""
+    """A confirming round reads the scan of the text the round before left (``engine.strip_round``)."""
     rules = load_builtin("default").rules
     scanner = scan.for_rules(rules)
     assert scanner is not None and scanner.local
@@ -373,8 +373,8 @@ def test_a_scan_carried_to_the_next_round_names_the_candidates_a_new_scan_would(
     texts.append("标题\n\n\n点个“关注”,每天为您更新\n   \n正文。\n\n")
     carried_any = False
     for text in texts:
-        result = strip(text, rules)
-        carried = result.text_scan()
+        result, source = strip_round(text, rules)
+        carried = source.carried(result.origins) if source is not None else None
         if carried is None:
             continue
         carried_any = True
