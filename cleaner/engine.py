@@ -172,7 +172,9 @@ class _Lines:
     def visible_lengths(self) -> list[int]:
         """Per line, the length of its visible text (0 for a blank line); computed once per text."""
         if self._visible_lengths is None:
-            self._visible_lengths = [len(self.visible(i)) if s else 0 for i, s in enumerate(self._stripped)]
+            # a line without markdown link markup is its own visible text (``visible_text``)
+            stripped = self._stripped
+            self._visible_lengths = [len(s) if "](" not in s else len(self.visible(i)) for i, s in enumerate(stripped)]
         return self._visible_lengths
 
     def visible(self, i: int) -> str:
@@ -301,7 +303,7 @@ class _Lines:
         """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose); cached."""
         found = self._prose.get(i)
         if found is None:
-            found = self._prose[i] = is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
+            found = self._prose[i] = is_prose(self.visible(i), PROSE_WIDTH)
         return found
 
     def count_lines(self, min_chars: int, max_chars: int | None) -> int:
