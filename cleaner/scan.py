@@ -400,9 +400,8 @@ def cache_dir() -> Path:
 
 
 def _cache_key(keys: Sequence[PatternKey]) -> str:
-    described = json.dumps(
-        [superset.VERSION, superset.MAX_RANGES, superset.COARSE_RANGES, hyperscan.__version__, _flags(), list(keys)]
-    )
+    rewrite = [superset.VERSION, superset.MAX_RANGES, superset.COARSE_RANGES, superset.MAX_KEPT_MIN]
+    described = json.dumps([*rewrite, hyperscan.__version__, _flags(), list(keys)])
     return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 

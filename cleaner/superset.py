@@ -16,8 +16,9 @@ The rewrite, construct by construct:
   condition only admits more);
 - atomic groups and possessive quantifiers become plain ones, lazy quantifiers greedy (the
   set of strings matched is the same or larger);
-- a bounded repeat ``{m,n}`` becomes ``*`` (m = 0) or ``+`` (any string it matched is still
-  matched; Hyperscan builds large automata for bounded repeats of Unicode classes);
+- a bounded repeat ``{m,n}`` becomes ``*`` (m = 0), ``{m,}`` (m up to ``MAX_KEPT_MIN``) or ``+``
+  (any string it matched is still matched; Hyperscan builds large automata for bounded repeats
+  of Unicode classes, so only the minimum is kept, and only a small one);
 - a back-reference matches any run of characters on the line;
 - every character class, escape and, under IGNORECASE, every letter becomes an explicit list
   of code point ranges computed **by the regex module itself** (enumerating all code points),
@@ -42,7 +43,7 @@ import functools
 import regex
 
 #: Rewriting rules change what is scanned: bump this to invalidate compiled databases on disk.
-VERSION = 4
+VERSION = 5
 
 #: A class is widened until it has at most this many ranges (ASCII is always kept exact).
 MAX_RANGES = 24
@@ -51,6 +52,11 @@ MAX_RANGES = 24
 #: hundreds of characters. A wider class only admits more candidate lines; widening further fills
 #: the wide gap before the CJK block too, and every Chinese line becomes a candidate.
 COARSE_RANGES = 8
+
+#: A counted repeat keeps its minimum up to this many (``{4}`` becomes ``{4,}``, not ``+``): four
+#: lower-to-upper seams of a glued menu are rarer on a line than one. Larger minimums become ``+``,
+#: since the automaton grows with each copy the minimum asks for.
+MAX_KEPT_MIN = 8
 
 _ALLOWED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.VERSION0
 _SURROGATES = (0xD800, 0xDFFF)
@@ -70,7 +76,7 @@ def superset(pattern: regex.Pattern[str], stripped: bool = False, max_ranges: in
     preceded, by the whitespace ``strip`` removes. ``max_ranges``: see ``MAX_RANGES`` and ``COARSE_RANGES``.
 
     >>> superset(regex.compile(r"^(?>ab)c{2,5}?(?=d)", regex.M))
-    '(?:^(?:ab)c+)[^\\n]*$'
+    '(?:^(?:ab)c{2,})[^\\n]*$'
     >>> superset(regex.compile(r"(?i)ok\b|^x$", regex.M))  # a Kelvin sign is scanned as a k
     '(?:[Oo][Kk])[^\\n]*$|^[Xx]$'
     """
@@ -133,7 +139,7 @@ class _Parser:
         return "".join(items)
 
     def _quantifier(self) -> str:
-        """The next quantifier, rewritten to ``*``, ``+`` or ``?`` (empty when there is none)."""
+        """The next quantifier, rewritten to ``*``, ``+``, ``?`` or ``{m,}`` (empty when there is none)."""
         s, i = self.s, self.i
         if i >= len(s):
             return ""
@@ -146,7 +152,12 @@ class _Parser:
             low = int(found.group(1) or 0)
             high = None if found.group(2) and not found.group(3) else int(found.group(3) or low)
             self.i = i + found.end()
-            out = "?" if (low, high) == (0, 1) else ("*" if low == 0 else "+")
+            if (low, high) == (0, 1):
+                out = "?"
+            elif low == 0:
+                out = "*"
+            else:
+                out = "+" if low == 1 or low > MAX_KEPT_MIN else f"{{{low},}}"
             if high == 0:
                 out = "{0}"
         else:
