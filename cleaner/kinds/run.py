@@ -42,8 +42,21 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     viable = _chains(shaped, shape)
     if not viable:
         return []
-    shaped_lines = {lines.non_empty[k] for k in viable}
     excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
+    if shape.max_gap == 0:
+        return _gapless_runs(rule, lines, timeout, viable, excepted)
+    return _walk(rule, lines, timeout, viable, excepted, headline)
+
+
+def _walk(
+    rule: Rule, lines: _Lines, timeout: float, viable: list[int], excepted: frozenset[int] | None, headline: set[int]
+) -> list[tuple[int, int]]:
+    """The runs among the chains of shaped lines (``viable``), line by line: each fitting line joins
+    the run, up to ``max_gap`` non-fitting ones in a row are carried, anything else ends it."""
+    shape = rule.run
+    assert shape is not None
+    lo, hi = lines.zone(rule)
+    shaped_lines = {lines.non_empty[k] for k in viable}
     gap_limit = 2 * (shape.max_width if shape.max_width is not None else shape.max_chars)
     found: list[tuple[int, int]] = []
     run: list[int] = []  # fitting lines of the current run
@@ -60,8 +73,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         k += 1
         # a line of a viable chain that has the shape fits unless its ``unless`` or ``match`` says no
         # (a shaped line outside those chains is never reached with a run going on)
-        shaped = i in shaped_lines
-        if shaped and not _protected(rule, lines, i, timeout, excepted) and _matches(rule, lines, i, timeout):
+        in_chain = i in shaped_lines
+        if in_chain and not _protected(rule, lines, i, timeout, excepted) and _matches(rule, lines, i, timeout):
             run.append(i)
             gap = []
             continue
@@ -78,6 +91,47 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
             run, gap = [], []
     if run:
         found.extend(_accepted(run, shape, lines))
+    return found
+
+
+def _gapless_runs(
+    rule: Rule, lines: _Lines, timeout: float, viable: list[int], excepted: frozenset[int] | None
+) -> list[tuple[int, int]]:
+    """The runs of a rule that allows no gap (``max_gap: 0``): what the walk in ``ranges`` finds, with fewer tries.
+
+    Without gaps a run is a stretch of consecutive fitting lines, and only a stretch of at least
+    ``min_lines`` counts. Within each chain of shaped lines, the last line of the next possible
+    stretch is tried first, then the lines before it: a line that does not fit rules out every
+    stretch through it, so the search moves past it, and in a long list of lines that mostly do
+    not fit (a list of Chinese links for ``headline-list-run``) most lines are never tried.
+    """
+    shape = rule.run
+    assert shape is not None
+    non_empty, tried = lines.non_empty, {}
+
+    def fits(k: int) -> bool:
+        found = tried.get(k)
+        if found is None:
+            i = non_empty[k]
+            found = tried[k] = not _protected(rule, lines, i, timeout, excepted) and _matches(rule, lines, i, timeout)
+        return found
+
+    breaks = [t for t in range(1, len(viable)) if viable[t] - viable[t - 1] > 1]
+    found: list[tuple[int, int]] = []
+    for start, end in zip([0, *breaks], [*breaks, len(viable)]):
+        chain, at = viable[start:end], 0
+        while at + shape.min_lines <= len(chain):
+            last = at + shape.min_lines - 1
+            while last >= at and fits(chain[last]):
+                last -= 1
+            if last >= at:  # that line does not fit: the next stretch starts after it
+                at = last + 1
+                continue
+            stop = at + shape.min_lines
+            while stop < len(chain) and fits(chain[stop]):
+                stop += 1
+            found.extend(_accepted([non_empty[k] for k in chain[at:stop]], shape, lines))
+            at = stop + 1
     return found
 
 
