@@ -364,11 +364,9 @@ class _Lines:
         same = self._same_words(i)
         return same[bisect_right(same, below):]
 
-    def copy_below(self, i: int, below: int, nth: int) -> int | None:
-        """``copies_below(i, below)[nth]``, or None when there are not that many (without the list)."""
-        same = self._same_words(i)
-        k = bisect_right(same, below) + nth
-        return same[k] if k < len(same) else None
+    def copies_of(self, i: int) -> list[int]:
+        """The non-empty lines with line ``i``'s words, ``i`` among them, in order (shared: do not change it)."""
+        return self._same_words(i)
 
     def heading_words(self, i: int) -> str:
         """Line ``i``'s words as a heading (``_heading_words``), computed once per text."""

@@ -7,7 +7,7 @@ article's body: a list between two paragraphs is the article's.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -195,26 +195,35 @@ def _accepted(run: list[int], shape: RunShape, lines: _Lines) -> list[tuple[int,
     """The run as a line range, if it is one; a table of contents may be its longest qualifying start."""
     if not shape.repeated_below:
         return [(run[0], run[-1])] if len(run) >= shape.min_lines else []
+    # the n-th "Setting up" of the contents goes with the n-th one below: n does not depend on
+    # where the contents end, nor do the lines with the same words, so both are found once
+    nth, seen = [], {}
+    for i in run:
+        words = lines.heading_words(i)
+        seen[words] = seen.get(words, -1) + 1
+        nth.append(seen[words])
+    same = [lines.copies_of(i) for i in run]
     for end in range(len(run), shape.min_lines - 1, -1):  # the first heading below may look like more contents
-        if _is_contents(run[:end], lines):
+        if _is_contents(run, end, nth, same, lines):
             return [(run[0], run[end - 1])]
     return []
 
 
-def _is_contents(run: list[int], lines: _Lines) -> bool:
-    """A table of contents: its lines' copies below it come in the same order and mostly stand
-    apart (a block repeated whole, like a chorus, has them together)."""
-    copies = []
-    seen: dict[str, int] = {}
-    for i in run:  # the n-th "Setting up" of the contents goes with the n-th one below
-        words = lines.heading_words(i)
-        nth = seen[words] = seen.get(words, -1) + 1
-        copy = lines.copy_below(i, run[-1], nth)
-        if copy is None:
+def _is_contents(run: list[int], end: int, nth: list[int], same: list[list[int]], lines: _Lines) -> bool:
+    """Whether ``run[:end]`` is a table of contents: its lines' copies below it come in the same
+    order and mostly stand apart (a block repeated whole, like a chorus, has them together).
+
+    ``nth``: each line's rank among the run's lines with its words; ``same``: the lines with its words.
+    """
+    last = run[end - 1]
+    copies: list[int] = []
+    for t in range(end):
+        k = bisect_right(same[t], last) + nth[t]  # its copy: the nth of those below the contents
+        if k >= len(same[t]):
             return False
-        copies.append(copy)
-    if any(b <= a for a, b in zip(copies, copies[1:])):
-        return False
+        if copies and same[t][k] <= copies[-1]:
+            return False  # out of order
+        copies.append(same[t][k])
     apart = sum(1 for a, b in zip(copies, copies[1:]) if lines.any_between(a, b))
     return apart * 2 > len(copies) - 1  # a heading may sit right under its section's heading
 
