@@ -150,11 +150,13 @@ def _shaped(
     limit = shape.max_chars if shape.max_width is None else min(shape.max_chars, shape.max_width)
     short = _chains([k for k, i in enumerate(non_empty) if lengths[i] <= limit and lo <= i < hi], shape)
     repeated = lines.repeated_below() if shape.repeated_below else None
+    width = shape.max_width
     return [
         k for k in short
         if (i := non_empty[k]) not in headline and (allowed is None or i in allowed)
         and (repeated is None or i in repeated)
-        and (shape.max_width is None or lines.width_at_most(i, shape.max_width))
+        # a character takes at most two columns: measure only when the length leaves it open
+        and (width is None or 2 * lengths[i] <= width or lines.width(i) <= width)
         and (shape.punctuated or not lines.punctuated(i))
     ]  # fmt: skip
 
