@@ -107,7 +107,8 @@ def _gapless_runs(
     """
     shape = rule.run
     assert shape is not None
-    non_empty, tried = lines.non_empty, {}
+    non_empty = lines.non_empty
+    tried: dict[int, bool] = {}  # position in non_empty -> whether the line there fits
 
     def fits(k: int) -> bool:
         found = tried.get(k)
