@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 import regex
@@ -125,10 +125,13 @@ class _Lines:
     __slots__ = (
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
-        "_visible", "_widths", "_punctuated", "_words", "_body_text",
+        "_visible", "_widths", "_punctuated", "_words", "_visible_lengths", "_repeated", "_prose_totals", "_body_text",
     )  # fmt: skip
 
-    def __init__(self, text: str, scanner: scan.Scanner | None = None) -> None:
+    def __init__(
+        self, text: str, scanner: scan.Scanner | None = None, scanned: scan.DocumentScan | None = None
+    ) -> None:
+        """``scanned``: the scan of ``text`` by ``scanner``, when the caller has it already."""
         self.text = text
         self.lines = text.split("\n")
         if len(self.lines) > 1 and self.lines[-1] == "":
@@ -154,10 +157,21 @@ class _Lines:
         self._body_text: str | None = None
         # the line table every shape kind reads: filled line by line, on first use
         self._visible: dict[int, str] = {}
+        self._visible_lengths: list[int] | None = None
+        self._repeated: frozenset[int] | None = None
+        self._prose_totals: list[int] | None = None
         self._widths: dict[tuple[int, bool], int] = {}
         self._punctuated: dict[tuple[int, bool], bool] = {}
         self._scanner = scanner  # the rule set's multi-pattern scan (``cleaner.scan``), run on first use
         self._scan: scan.DocumentScan | None | bool = False
+        if scanned is not None and scanner is not None and scanned.scanner is scanner:
+            self._scan = scanned
+
+    def scanned(self) -> scan.DocumentScan | None:
+        """The multi-pattern scan of the text (run on first use); None without a scanner or when it cannot run."""
+        if self._scan is False:
+            self._scan = self._scanner.scan(self.text) if self._scanner is not None else None
+        return self._scan  # type: ignore[return-value]
 
     def candidates(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Lines ``pattern`` may match, from one scan of the text for every pattern; None when not scanned.
@@ -165,15 +179,22 @@ class _Lines:
         A superset: a line that is not a candidate cannot match (see ``cleaner.superset``).
         ``stripped``: lines whose stripped text it may match (scanned for the ``run`` and ``tail`` kinds).
         """
-        if self._scan is False:
-            self._scan = self._scanner.scan(self.text) if self._scanner is not None else None
-        return None if self._scan is None else self._scan.lines(pattern, stripped)  # type: ignore[union-attr]
+        found = self.scanned()
+        return None if found is None else found.lines(pattern, stripped)
 
     def candidate_set(self, pattern: regex.Pattern[str], stripped: bool = False) -> frozenset[int] | None:
         """``candidates(pattern, stripped)`` as a set."""
         if self.candidates(pattern, stripped) is None:
             return None
         return self._scan.line_set(pattern, stripped)  # type: ignore[union-attr]
+
+    def visible_lengths(self) -> list[int]:
+        """Per line, the length of its visible text (0 for a blank line); computed once per text."""
+        if self._visible_lengths is None:
+            # a line without markdown link markup is its own visible text (``visible_text``)
+            stripped = self._stripped
+            self._visible_lengths = [len(s) if "](" not in s else len(self.visible(i)) for i, s in enumerate(stripped)]
+        return self._visible_lengths
 
     def visible(self, i: int) -> str:
         """Line ``i`` as a reader sees it (``visible_text`` of its stripped text); cached."""
@@ -189,6 +210,19 @@ class _Lines:
         if found is None:
             found = self._widths[key] = display_width(self.visible(i) if visible else self._stripped[i])
         return found
+
+    def width_at_most(self, i: int, columns: int, visible: bool = True) -> bool:
+        """``width(i, visible) <= columns``, without measuring when the length already says so
+        (a character takes at most two columns)."""
+        text = self.visible(i) if visible else self._stripped[i]
+        return 2 * len(text) <= columns or self.width(i, visible) <= columns
+
+    def repeated_below(self) -> frozenset[int]:
+        """Lines whose words appear again as a line further down (``copies_below(i, i)`` is not empty)."""
+        if self._repeated is None:
+            self._same_words(0)  # builds the copies table
+            self._repeated = frozenset(i for same in self._copies.values() for i in same[:-1])  # type: ignore[union-attr]
+        return self._repeated
 
     def punctuated(self, i: int, visible: bool = True) -> bool:
         """Whether line ``i``'s visible (or stripped) text holds sentence punctuation; cached."""
@@ -294,16 +328,41 @@ class _Lines:
         return None
 
     def prose_chars(self, start: int, stop: int) -> int:
-        """Visible characters in the prose lines among lines [start, stop)."""
-        lines = (i for i in self.non_empty if start <= i < stop and self.is_prose_at(i))
-        return sum(len(visible_text(self._stripped[i])) for i in lines)
+        """Visible characters in the prose lines among lines [start, stop) (from running totals, once per text)."""
+        if self._prose_totals is None:
+            lengths, totals, total = self.visible_lengths(), [0], 0
+            for i in range(len(self.lines)):
+                if self._stripped[i] and self.is_prose_at(i):
+                    total += lengths[i]
+                totals.append(total)
+            self._prose_totals = totals
+        stop = min(stop, len(self.lines))
+        return self._prose_totals[stop] - self._prose_totals[start] if start < stop else 0
 
     def is_prose_at(self, i: int) -> bool:
         """Whether line ``i`` reads as prose by its visible text (a linked headline is not prose); cached."""
         found = self._prose.get(i)
         if found is None:
-            found = self._prose[i] = is_prose(visible_text(self._stripped[i]), PROSE_WIDTH)
+            found = self._prose[i] = is_prose(self.visible(i), PROSE_WIDTH)
         return found
+
+    def count_lines(self, min_chars: int, max_chars: int | None) -> int:
+        """How many non-empty lines have a visible length in [min_chars, max_chars] (None: no upper bound)."""
+        _, lengths = self._lengths()
+        top = len(lengths) if max_chars is None else bisect_right(lengths, max_chars)
+        return top - bisect_left(lengths, min_chars)
+
+    def sized(self, among: frozenset[int] | None, min_chars: int, max_chars: int | None) -> list[int]:
+        """Non-empty lines with a visible length in [min_chars, max_chars], in document order; of the
+        lines ``among`` only (the scan's candidates of a pattern) when given."""
+        if among is None:
+            if min_chars == 0 and max_chars is not None:
+                return self.short_lines(max_chars)
+            lengths = self.visible_lengths()
+            return [i for i in self.long_lines(min_chars) if max_chars is None or lengths[i] <= max_chars]
+        lengths, stripped, n = self.visible_lengths(), self._stripped, len(self.lines)
+        top = len(self.text) if max_chars is None else max_chars  # no line is longer than the text
+        return sorted(i for i in among if i < n and stripped[i] and min_chars <= lengths[i] <= top)
 
     def short_lines(self, max_chars: int) -> list[int]:
         """Non-empty lines whose visible length is at most ``max_chars``, in document order."""
@@ -318,7 +377,7 @@ class _Lines:
     def _lengths(self) -> tuple[list[int], list[int]]:
         """Non-empty lines sorted by visible length, and those lengths (computed once per text)."""
         if self._by_length is None:
-            length = {i: len(visible_text(self._stripped[i])) for i in self.non_empty}
+            length = self.visible_lengths()
             order = sorted(self.non_empty, key=length.__getitem__)
             self._by_length = (order, [length[i] for i in order])
         return self._by_length
@@ -342,13 +401,32 @@ class _Lines:
 
     def copies_below(self, i: int, below: int) -> list[int]:
         """Lines after ``below`` with the same words as line ``i`` (decoration and permalink marks aside)."""
+        same = self._same_words(i)
+        return same[bisect_right(same, below):]
+
+    def copies_of(self, i: int) -> list[int]:
+        """The non-empty lines with line ``i``'s words, ``i`` among them, in order (shared: do not change it)."""
+        return self._same_words(i)
+
+    def heading_words(self, i: int) -> str:
+        """Line ``i``'s words as a heading (``_heading_words``), computed once per text."""
+        self._same_words(i)
+        found = self._words.get(i)
+        return found if found is not None else _heading_words(self._stripped[i])
+
+    def _same_words(self, i: int) -> list[int]:
+        """The non-empty lines with line ``i``'s heading words, in order (the table is built on first use)."""
         if self._copies is None:
             self._copies, self._words = {}, {}
             for j in self.non_empty:
                 words = self._words[j] = _heading_words(self._stripped[j])
                 self._copies.setdefault(words, []).append(j)
-        same = self._copies.get(self._words[i], []) if i in self._words else []
-        return same[bisect_right(same, below):]
+        return self._copies.get(self._words[i], []) if i in self._words else []
+
+    def any_between(self, a: int, b: int) -> bool:
+        """Whether a non-empty line lies strictly between lines ``a`` and ``b``."""
+        k = bisect_right(self.non_empty, a)
+        return k < len(self.non_empty) and self.non_empty[k] < b
 
     def first_prose(self) -> int | None:
         """The first line of prose: wide enough and ending like a sentence; None on a page without."""
@@ -384,15 +462,20 @@ class DocumentBudget(float):
 
     A float, so it travels through every ``timeout`` parameter unchanged; ``_search`` never
     grants a call more than what is left. Without it, 60 slow lines cost 60 budgets.
+
+    It also carries the document's memo of whole-string searches (``_search``): a confirming
+    round asks the same patterns about the same lines as the round before.
     """
 
     deadline: float
+    memo: dict[tuple[int, str], regex.Match[str] | None]
 
 
 def document_budget(timeout: float, text: str, rules: int) -> DocumentBudget:
     """``timeout`` plus the per-character allowance of one scan of ``text`` per rule, starting now."""
     budget = DocumentBudget(timeout)
     budget.deadline = time.monotonic() + timeout + len(text) * _SECONDS_PER_CHAR * max(rules, 1)
+    budget.memo = {}
     return budget
 
 
@@ -400,16 +483,31 @@ def _search(rule: Rule, pattern: regex.Pattern[str], text: str, pos: int, endpos
     """One regex call with a budget: ``timeout`` plus time in proportion to the length searched.
 
     ``anchored``: ``pattern.match`` instead of ``pattern.search`` (a match starting at ``pos``).
+    A search of a whole string (a line, a stripped line) within a document's budget is memoised
+    for the document: the same pattern on the same string finds the same match, and the rounds
+    after the first ask again about every line they kept.
     """
     budget = timeout + (endpos - pos) * _SECONDS_PER_CHAR
+    memo = None
     if isinstance(timeout, DocumentBudget):
+        if pos == 0 and endpos == len(text) and not anchored:
+            memo = timeout.memo
+            found = memo.get((id(pattern), text), _UNSEEN)
+            if found is not _UNSEEN:
+                return found  # type: ignore[return-value]
         budget = min(budget, timeout.deadline - time.monotonic())
         if budget <= 0:
             raise RuleTimeoutError(rule.id, float(timeout))
     try:
-        return (pattern.match if anchored else pattern.search)(text, pos, endpos, timeout=budget)
+        found = (pattern.match if anchored else pattern.search)(text, pos, endpos, timeout=budget)
     except TimeoutError:
         raise RuleTimeoutError(rule.id, timeout) from None
+    if memo is not None:
+        memo[(id(pattern), text)] = found  # the rules, and so their patterns, outlive the document
+    return found
+
+
+_UNSEEN = object()
 
 
 def visible_text(stripped: str) -> str:
@@ -425,19 +523,28 @@ def visible_text(stripped: str) -> str:
     return visible.strip()
 
 
-def _guards_ok(rule: Rule, stripped: str, timeout: float) -> bool:
-    """The per-line guards: length limits (on the visible text) and the ``unless`` exception pattern."""
+def _guards_ok(rule: Rule, stripped: str, timeout: float, unless_may_match: bool = True) -> bool:
+    """The per-line guards: length limits (on the visible text) and the ``unless`` exception pattern.
+
+    ``unless_may_match``: False when the scan shows ``unless`` cannot match the line (no search then).
+    """
     if rule.max_chars is not None or rule.min_chars is not None:
         length = len(visible_text(stripped))
         if rule.max_chars is not None and length > rule.max_chars:
             return False
         if rule.min_chars is not None and length < rule.min_chars:
             return False
-    return rule.unless is None or _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
+    if rule.unless is None or not unless_may_match:
+        return True
+    return _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
 
 
-def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
-    """Lines in the rule's zone on which its pattern matches and its length guards hold."""
+def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[int] | None = None) -> list[int]:
+    """Lines in the rule's zone on which its pattern matches and its length guards hold.
+
+    ``only``: of those, just these lines (a headline's copies): where each line's verdict is its own
+    (the scan's candidates, the short or long lines), the others are not even tried.
+    """
     assert rule.pattern is not None
     lo, hi = lines.zone(rule)
     if lo >= hi:
@@ -451,38 +558,49 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
         return []  # the scan finds no line it can match
     candidates = None
     if rule.max_chars is not None:
-        short = lines.short_lines(rule.max_chars)
-        if len(short) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text):
-            candidates = short  # few lines are short enough for this rule: skip the rest of the text
+        few = lines.count_lines(0, rule.max_chars) * _PER_LINE_COST < len(text) or lines.long_chars * 2 > len(text)
+        if few:  # few lines are short enough for this rule: skip the rest of the text
+            candidates = lines.sized(scanned, 0, rule.max_chars)
     elif rule.min_chars is not None:
-        long = lines.long_lines(rule.min_chars)
-        if len(long) * _PER_LINE_COST < len(text):
-            candidates = long  # few lines are long enough (a keyword-spam line): skip the rest
+        few = lines.count_lines(rule.min_chars, None) * _PER_LINE_COST < len(text)
+        if few:  # few lines are long enough (a keyword-spam line): skip the rest
+            candidates = lines.sized(scanned, rule.min_chars, None)
     if candidates is not None:
-        if scanned is not None:
-            candidates = [i for i in candidates if i in scanned]
+        if only is not None:
+            candidates = [i for i in candidates if i in only]
         return [
             i for i in candidates
             if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
             and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
         ]  # fmt: skip
-    hits = _matching_lines(rule, pattern, lines, lo, hi, timeout)
-    return [i for i in hits if _guards_ok(rule, lines.stripped(i), timeout)]
+    if scanned is not None:
+        # each candidate's verdict is its own (``_confirmed_lines``): the guards (lengths, ``unless``)
+        # go first, as they usually cost less than confirming the pattern from the line's start
+        tried = [
+            i for i in lines.candidates(pattern)  # type: ignore[union-attr]
+            if lo <= i < hi and (only is None or i in only) and _guards_ok(rule, lines.stripped(i), timeout)
+        ]  # fmt: skip
+        return _confirmed_lines(rule, pattern, lines, tried, lines.end(hi - 1), timeout)
+    hits = _matching_lines(rule, pattern, lines, lo, hi, timeout, only)
+    return [i for i in hits if (only is None or i in only) and _guards_ok(rule, lines.stripped(i), timeout)]
 
 
 def _matching_lines(
-    rule: Rule, pattern: regex.Pattern[str], lines: _Lines, lo: int, hi: int, timeout: float
+    rule: Rule, pattern: regex.Pattern[str], lines: _Lines, lo: int, hi: int, timeout: float,
+    only: Container[int] | None = None,
 ) -> list[int]:
     """Lines in [lo, hi) on which ``pattern`` matches: one scan of the text, each hit confirmed on its line.
 
     A line is a hit when the leftmost match searched from its start begins on it and ends within
-    it, or the line alone matches. With the multi-pattern scan, only its candidate lines are tried.
+    it, or the line alone matches. With the multi-pattern scan, only its candidate lines are tried
+    (and of them only those in ``only``, when given; without the scan ``only`` is the caller's to apply).
     """
     text = lines.text
     pos, endpos = lines.starts[lo], lines.end(hi - 1)
     scanned = lines.candidates(pattern)
     if scanned is not None:
-        return _confirmed_lines(rule, pattern, lines, [i for i in scanned if lo <= i < hi], endpos, timeout)
+        tried = [i for i in scanned if lo <= i < hi and (only is None or i in only)]
+        return _confirmed_lines(rule, pattern, lines, tried, endpos, timeout)
     hits = []
     while pos <= endpos:
         found = _search(rule, pattern, text, pos, endpos, timeout)
@@ -612,7 +730,7 @@ def _echo_lines(rule: Rule, lines: _Lines, timeout: float) -> list[int]:
     headings = [i for i in group if lines.stripped(i).startswith("#")]
     keep = headings[0] if headings else _barest_above_body(group, lines)
     lo, hi = lines.zone(rule)
-    allowed = set(_pattern_lines(rule, lines, timeout)) if rule.pattern is not None else None
+    allowed = set(_pattern_lines(rule, lines, timeout, only=set(group))) if rule.pattern is not None else None
     bare = _core(lines.stripped(keep))  # a copy as bare as the one kept is the headline too (a heading repeated)
     return [
         i for i in group
@@ -704,6 +822,8 @@ def _next_matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
 
 def display_width(text: str) -> int:
     """Columns a text takes: East Asian wide and full-width characters count two."""
+    if text.isascii():  # no ASCII character is wide: skip the regex (most lines of en pages)
+        return len(text)
     return len(text) + len(_WIDE.findall(text))
 
 
@@ -714,6 +834,8 @@ def _width_at_least(text: str, columns: int) -> bool:
 
 def is_prose(stripped: str, width: int) -> bool:
     """A line of prose: at least ``width`` columns and ending like a sentence."""
+    if 2 * len(stripped) < width:
+        return False  # too short to be that wide (a character takes at most two columns): no regex
     return _PROSE_END.search(stripped) is not None and _width_at_least(stripped, width)
 
 
@@ -728,13 +850,31 @@ def __getattr__(name: str) -> object:
 
 def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1) -> StripResult:
     """Remove what ``rules`` find in ``text`` and tidy the blank lines; report every removal."""
+    return strip_round(text, rules, timeout, round_no)[0]
+
+
+def strip_round(
+    text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, round_no: int = 1,
+    scanned: scan.DocumentScan | None = None,
+) -> tuple[StripResult, scan.DocumentScan | None]:
+    """``strip``, for a pipeline's rounds: also the multi-pattern scan the next round can start from.
+
+    ``scanned``: the scan of ``text``, when the round before left one. The scan returned is that
+    of ``text``, when every line kept is as it was (no span was cut): the next round derives the
+    scan of its text from it (``scan.DocumentScan.carried``) instead of scanning again, when the
+    normaliser changed nothing in between. None when there is no scan to carry.
+    """
     from cleaner.kinds import KINDS  # here, not at the top: the kinds import this module's line machinery
 
     if not isinstance(timeout, DocumentBudget):  # one call, one document (Pipeline passes one for all rounds)
         rules = tuple(rules)
         timeout = document_budget(timeout, text, len(rules))
     rules = tuple(rules)  # the same tuple object when it already is one: the scanner is found by identity
-    lines = _Lines(text, _scanner(rules, timeout))
+    scanner = _scanner(rules, timeout)
+    lines = _Lines(text, scanner, scanned)
+    scanned = lines.scanned() if scanner is not None else None
+    if scanned is not None:  # leave out, in one pass, the rules the scan shows cannot take anything
+        rules = scanner.live(rules, scanned)  # type: ignore[union-attr]
     n = len(lines.lines)
     owner: list[str | None] = [None] * n
     claims: list[tuple[int, str, int, int, bool]] = []  # (rank, rule id, first, last, yields to the body)
@@ -771,7 +911,8 @@ def strip(text: str, rules: Iterable[Rule], timeout: float = DEFAULT_TIMEOUT, ro
     removals.extend(_line_removals(lines, owner, round_no))
     removals.sort(key=lambda r: (r.start, r.end, r.rule_id))
     text, origins = _tidy_with_origins(kept, kept_at)
-    return StripResult(text=text, removals=tuple(removals), origins=origins)
+    carry = scanned if not spans else None  # a cut span changes its line: the scan does not carry over
+    return StripResult(text=text, removals=tuple(removals), origins=origins), carry
 
 
 def _posts(claims: list[tuple[int, str, int, int, bool]], protecting: set[str], lines: _Lines) -> frozenset[int]:

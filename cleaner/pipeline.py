@@ -19,7 +19,7 @@ from typing import Any, Literal
 from ftfy import TextFixerConfig
 
 from cleaner import scan
-from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip, tidy_lines
+from cleaner.engine import DEFAULT_TIMEOUT, document_budget, strip_round, tidy_lines
 from cleaner.errors import RuleError, RuleIssue, RuleTimeoutError
 from cleaner.loader import load_builtin, load_rules
 from cleaner.model import CleanResult, Removal, Rule, RuleSet
@@ -146,9 +146,10 @@ class Pipeline:
         seen: list[str] = []  # the text each round started from, to map later rounds' removals back
         kept_lines: list[tuple[int | None, ...] | None] = []  # per round, where its output lines came from
         budget = document_budget(self.timeout, text, len(rules))  # one regex budget for the whole document
+        scanned = None  # the multi-pattern scan of ``current``, when carried over from the round before
         for round_no in range(1, MAX_ROUNDS + 1):
             seen.append(current)
-            stripped = strip(current, rules, budget, round_no)
+            stripped, source_scan = strip_round(current, rules, budget, round_no, scanned)
             fixed = self.normalizer(stripped.text)
             normalized = normalized or fixed != stripped.text
             removals.extend(stripped.removals)
@@ -165,6 +166,9 @@ class Pipeline:
             current = fixed
             if not rules:
                 break
+            # the next round's scan comes from this one's, unless the normaliser changed lines
+            carry = source_scan is not None and fixed == stripped.text
+            scanned = source_scan.carried(stripped.origins) if carry else None  # type: ignore[union-attr]
         names = tuple(self.rule_sets[i].name for i in chosen)
         total = _visible_len(text)
         fraction = sum(_visible_len(r.text) for r in removals) / total if total else 0.0
@@ -318,6 +322,8 @@ def _visible_len(text: str) -> int:
 
     This is what "share of a document" is measured in.
     """
+    if len(text) <= _LINE_WEIGHT_CAP:  # no line can reach the cap: count the whole text at once
+        return len("".join(text.split()))
     return sum(min(len("".join(line.split())), _LINE_WEIGHT_CAP) for line in text.split("\n"))
 
 

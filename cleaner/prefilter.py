@@ -180,6 +180,11 @@ class TextLiterals:
             haystack = self.folded_text() if folded else self.text
             return any(literal in haystack for literal in literals)
         if self._found is None:
+            # A one-character ASCII literal (a "-" or "/" of a date pattern) is in the folded text
+            # exactly when it is in the text, and ``in`` finds it far quicker than the scan
+            # below reads the whole text: answer from it while the text is not scanned yet.
+            if any(len(literal) == 1 and literal.isascii() and literal in self.text for literal in literals):
+                return True
             self._found, self._known = self._index.scan(self.folded_text())
         for literal in literals:
             key = literal if folded else _casefold(literal)

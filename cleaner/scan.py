@@ -57,7 +57,7 @@ ENV_SWITCH = "CLEANER_SCAN"
 #: Where compiled databases go, before ``$XDG_CACHE_HOME/cleaner`` and ``~/.cache/cleaner``.
 ENV_CACHE_DIR = "CLEANER_CACHE_DIR"
 
-_MAGIC = b"cleaner-scan 1\n"
+_MAGIC = b"cleaner-scan 2\n"
 #: Compiles quicker than this (seconds) are not worth a file: a small rule set, or a test's.
 STORE_AFTER = 0.3
 #: At most this many databases are kept on disk; the least recently used go first.
@@ -103,8 +103,9 @@ class Part:
         ordered = sorted(unique)
         #: pattern -> its expression id in ``db``; patterns the rewrite refuses are not here
         self.ids: dict[PatternKey, int] = {}
-        #: whether this process compiled the database (False: it came from the disk cache)
-        included, self.db, self.compiled_now = _load_or_compile(ordered, [unique[k] for k in ordered])
+        #: whether this process compiled the database (False: it came from the disk cache); whether
+        #: every rewrite in it is line-local (``compile_patterns``)
+        included, self.db, self.local, self.compiled_now = _load_or_compile(ordered, [unique[k] for k in ordered])
         self.ids = {ordered[k]: n for n, k in enumerate(included)}
         self._local = threading.local()
 
@@ -133,11 +134,47 @@ class Scanner:
                 self.ids.setdefault(pattern_key, base + expression)
             base += len(part.ids)
         self._size = base
+        #: Whether a line's candidacy depends on that line alone: then a document's scan carries over to
+        #: the text a round leaves (``DocumentScan.carried``) instead of being run again.
+        self.local = all(part.local for part in self.parts)
+        self._empty_line: frozenset[int] | None = None
+        #: id(rules tuple) -> (the tuple, kept alive; each rule and the expressions it needs a hit of)
+        self._needs: dict[int, tuple[tuple[Any, ...], list[tuple[Any, frozenset[int]]]]] = {}
 
     @classmethod
     def of(cls, patterns: Iterable[regex.Pattern[str]], stripped: bool = False) -> Scanner:
         """A scanner with one part for all of ``patterns``."""
         return cls([Part(Wanted(p, stripped) for p in patterns)])
+
+    def live(self, rules: tuple[Any, ...], document: DocumentScan) -> list[Any]:
+        """The rules that may take something from the scanned document, in order: those that have a
+        candidate line for every pattern they need (``cleaner.kinds.needed_patterns``).
+
+        A rule skipped here would have found nothing (its kind's matcher asks the same scan for
+        the same candidates and stops at an empty answer), so the output is the same; what is saved
+        is the Python work of asking, per rule and document. The needed expressions are worked
+        out once per rule tuple.
+        """
+        found = self._needs.get(id(rules))
+        if found is None or found[0] is not rules:
+            from cleaner.kinds import needed_patterns  # here: the kinds import the engine, which imports this
+
+            needs = []
+            for rule in rules:
+                ids = (self.ids.get(key(pattern, stripped)) for pattern, stripped in needed_patterns(rule))
+                needs.append((rule, frozenset(i for i in ids if i is not None)))  # an unscanned pattern gates nothing
+            if len(self._needs) >= _MAX_TUPLES:
+                self._needs.clear()
+            found = self._needs[id(rules)] = (rules, needs)
+        hit = document.hit()
+        return [rule for rule, ids in found[1] if ids <= hit]
+
+    def empty_line(self) -> frozenset[int]:
+        """The expressions that match an empty line (computed once)."""
+        if self._empty_line is None:
+            found = self.scan("\n")
+            self._empty_line = frozenset(e for e, ends in enumerate(found.ends) if 0 in ends) if found else frozenset()
+        return self._empty_line
 
     @property
     def compiled_now(self) -> bool:
@@ -170,15 +207,27 @@ class Scanner:
 class DocumentScan:
     """One document's scan: per pattern, the lines (0-based, as ``engine._Lines`` counts them) it may match."""
 
-    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets")
+    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets", "_source", "_moved", "_blank")
 
     def __init__(self, scanner: Scanner, data: bytes, ends: list[list[int]]) -> None:
         self.scanner = scanner
         self.data = data
-        self.ends = ends
+        #: per expression, where its matches end in ``data`` (None for a scan carried over: ``carried``)
+        self.ends: list[list[int]] | None = ends
         self._newlines: list[int] | None = None
         self._lines: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
+        # a carried scan: the scan it comes from, where that scan's lines went, the new empty lines
+        self._source: DocumentScan | None = None
+        self._moved: dict[int, int] = {}
+        self._blank: list[int] = []
+
+    def hit(self) -> set[int]:
+        """The expressions with at least one candidate line."""
+        if self._source is not None:
+            empty = self.scanner.empty_line() if self._blank else frozenset()
+            return {e for e in self._source.hit() | empty if self._expression_lines(e)}
+        return {expression for expression, ends in enumerate(self.ends or ()) if ends}
 
     def lines(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Candidate lines of ``pattern`` (matched against the stripped line when ``stripped``) in
@@ -186,14 +235,21 @@ class DocumentScan:
         expression = self.scanner.ids.get(key(pattern, stripped))
         if expression is None:
             return None
+        return self._expression_lines(expression)
+
+    def _expression_lines(self, expression: int) -> list[int]:
         found = self._lines.get(expression)
         if found is None:
-            ends = self.ends[expression]
-            if ends:
+            if self._source is not None:
+                moved = self._moved
+                found = [moved[i] for i in self._source._expression_lines(expression) if i in moved]
+                if self._blank and expression in self.scanner.empty_line():
+                    found = sorted(found + self._blank)
+            elif self.ends and self.ends[expression]:
                 if self._newlines is None:
                     self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
                 # every rewrite ends at ``$``: on a newline, or at the end of the text
-                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in ends))
+                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in self.ends[expression]))
             else:
                 found = []
             self._lines[expression] = found
@@ -206,8 +262,28 @@ class DocumentScan:
             return None
         found = self._sets.get(expression)
         if found is None:
-            found = self._sets[expression] = frozenset(self.lines(pattern, stripped) or ())
+            found = self._sets[expression] = frozenset(self._expression_lines(expression))
         return found
+
+    def carried(self, origins: Sequence[int | None]) -> DocumentScan | None:
+        """The scan of the text a round made of this one, without scanning it; None when it cannot be.
+
+        ``origins``: for each line of that text, the line of this one it is, unchanged (None: an
+        empty line). Every rewrite of a ``local`` scanner matches within one line (``$`` ends it
+        and no part of it matches a newline), so a line is a candidate of the same expressions
+        wherever it stands; an empty line is one of those that match the empty line. Each
+        expression's lines are moved over when first asked for.
+        """
+        if not self.scanner.local:
+            return None
+        carried = DocumentScan(self.scanner, b"", None)  # type: ignore[arg-type]
+        carried._source = self
+        for j, i in enumerate(origins):
+            if i is None:
+                carried._blank.append(j)
+            else:
+                carried._moved[i] = j
+        return carried
 
 
 # -- which scanner a rule tuple uses --------------------------------------------------------------
@@ -324,17 +400,18 @@ def cache_dir() -> Path:
 
 
 def _cache_key(keys: Sequence[PatternKey]) -> str:
-    described = json.dumps([superset.VERSION, superset.MAX_RANGES, hyperscan.__version__, _flags(), list(keys)])
+    rewrite = [superset.VERSION, superset.MAX_RANGES, superset.COARSE_RANGES, superset.MAX_KEPT_MIN]
+    described = json.dumps([*rewrite, hyperscan.__version__, _flags(), list(keys)])
     return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 def _load_or_compile(
     keys: Sequence[PatternKey], patterns: Sequence[Wanted]
-) -> tuple[list[int], Any, bool]:
-    """(indices of the patterns in the database, the database, whether it was compiled now):
-    from the disk cache, or compiled and stored there."""
+) -> tuple[list[int], Any, bool, bool]:
+    """(indices of the patterns in the database, the database, whether its rewrites are line-local,
+    whether it was compiled now): from the disk cache, or compiled and stored there."""
     if hyperscan is None or not keys:
-        return [], None, False
+        return [], None, True, False
     path = cache_dir() / f"scan-{_cache_key(keys)}.hsdb"
     loaded = _load(path)
     if loaded is not None:
@@ -344,10 +421,10 @@ def _load_or_compile(
         if loaded is not None:
             return (*loaded, False)
         started = time.perf_counter()
-        included, db = compile_patterns(patterns)
+        included, db, local = compile_patterns(patterns)
         if time.perf_counter() - started >= STORE_AFTER:
-            _store(path, included, db)
-    return included, db, True
+            _store(path, included, db, local)
+    return included, db, local, True
 
 
 @contextlib.contextmanager
@@ -371,28 +448,67 @@ def _compiling(path: Path) -> Iterator[None]:
             handle.close()  # releases the lock
 
 
-def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any]:
-    """Rewrite and compile; patterns that cannot be rewritten, or whose rewrite matches every line, stay out."""
+def compile_patterns(patterns: Sequence[Wanted]) -> tuple[list[int], Any, bool]:
+    """Rewrite and compile; patterns that cannot be rewritten, or whose rewrite matches every line, stay out.
+
+    A rewrite Hyperscan refuses (too long: a date pattern with a dozen Unicode ``\\d``) is tried
+    once more with fewer ranges per class (``superset.COARSE_RANGES``) before it is left out.
+    Also says whether every rewrite compiled is line-local (``line_local``).
+    """
     expressions: list[bytes] = []
     included: list[int] = []
+    coarse: list[bool] = []
     for index, (pattern, stripped) in enumerate(patterns):
-        try:
-            rewritten = superset.superset(pattern, stripped)
-        except superset.Unsupported:
-            continue
-        if _matches_everything(rewritten):
-            continue
-        expressions.append(rewritten.encode("utf-8"))
-        included.append(index)
+        rewritten = _rewrite(pattern, stripped, superset.MAX_RANGES)
+        wide = rewritten is not None and len(rewritten) > _MAX_EXPRESSION
+        if wide:  # known to be refused: a failed compile of the whole set costs a compile of each pattern
+            rewritten = _rewrite(pattern, stripped, superset.COARSE_RANGES)
+        if rewritten is not None:
+            expressions.append(rewritten)
+            included.append(index)
+            coarse.append(wide)
     while expressions:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
             db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=_flags())
-            return included, db
+            return included, db, all(line_local(e.decode("utf-8")) for e in expressions)
         except hyperscan.error:
-            bad = _first_rejected(expressions)  # rare: find the one Hyperscan refuses, leave it out
-            del expressions[bad], included[bad]
-    return [], None
+            bad = _first_rejected(expressions)  # rare: find the one Hyperscan refuses
+            wider = None if coarse[bad] else _rewrite(*patterns[included[bad]], superset.COARSE_RANGES)
+            if wider is not None:
+                expressions[bad], coarse[bad] = wider, True
+            else:  # leave it out: its rule keeps the exact path
+                del expressions[bad], included[bad], coarse[bad]
+    return [], None, True
+
+
+#: Hyperscan refuses a longer expression ("Pattern length exceeds limit"; measured on hyperscan 0.7):
+#: such a rewrite is made coarser before the compile. Another refusal is found by compiling.
+_MAX_EXPRESSION = 16_000
+
+
+def _rewrite(pattern: regex.Pattern[str], stripped: bool, max_ranges: int) -> bytes | None:
+    """The pattern's rewrite for Hyperscan; None when it has none, or when the rewrite matches every line."""
+    try:
+        rewritten = superset.superset(pattern, stripped, max_ranges)
+    except superset.Unsupported:
+        return None
+    return None if _matches_everything(rewritten) else rewritten.encode("utf-8")
+
+
+#: What in a rewrite can match a newline: ``\n`` (``superset`` writes it for a class that matches
+#: nothing on a line) and ``\x{a}`` (a newline character written in the pattern itself).
+_NEWLINE_ATOM = re.compile(r"\\n|\\x\{0*a\}", re.IGNORECASE)
+
+
+def line_local(rewritten: str) -> bool:
+    r"""Whether every match of a rewrite lies within one line (its classes leave the newline out; see
+    ``cleaner.superset``), so that whether a line is a candidate depends on that line alone.
+
+    >>> line_local(r"^\s*[^\n]*$"), line_local(r"a\nb[^\n]*$"), line_local(r"a\x{a}b$")
+    (True, False, False)
+    """
+    return _NEWLINE_ATOM.search(rewritten.replace(r"[^\n]", "")) is None
 
 
 def _first_rejected(expressions: list[bytes]) -> int:
@@ -414,26 +530,27 @@ def _matches_everything(rewritten: str) -> bool:
     return all(as_re.search(probe) for probe in _PROBES)
 
 
-def _load(path: Path) -> tuple[list[int], Any] | None:
+def _load(path: Path) -> tuple[list[int], Any, bool] | None:
     try:
         raw = path.read_bytes()
         if not raw.startswith(_MAGIC):
             return None
         header_end = raw.index(b"\n", len(_MAGIC))
-        included = json.loads(raw[len(_MAGIC) : header_end])
+        header = json.loads(raw[len(_MAGIC) : header_end])
         db = hyperscan.loadb(raw[header_end + 1 :], hyperscan.HS_MODE_BLOCK)
         os.utime(path)  # recently used: the last to be evicted
-        return [int(i) for i in included], db
+        return [int(i) for i in header["included"]], db, bool(header["local"])
     except Exception:  # noqa: BLE001 - missing, truncated, foreign or stale: compile again
         return None
 
 
-def _store(path: Path, included: list[int], db: Any) -> None:
+def _store(path: Path, included: list[int], db: Any, local: bool) -> None:
     """Write atomically (a temporary file renamed into place); any failure only loses the cache."""
     if db is None:
         return
     try:
-        payload = _MAGIC + json.dumps(included).encode() + b"\n" + bytes(hyperscan.dumpb(db))
+        header = {"included": included, "local": local}
+        payload = _MAGIC + json.dumps(header).encode() + b"\n" + bytes(hyperscan.dumpb(db))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         try:

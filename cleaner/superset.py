@@ -16,8 +16,9 @@ The rewrite, construct by construct:
   condition only admits more);
 - atomic groups and possessive quantifiers become plain ones, lazy quantifiers greedy (the
   set of strings matched is the same or larger);
-- a bounded repeat ``{m,n}`` becomes ``*`` (m = 0) or ``+`` (any string it matched is still
-  matched; Hyperscan builds large automata for bounded repeats of Unicode classes);
+- a bounded repeat ``{m,n}`` becomes ``*`` (m = 0), ``{m,}`` (m up to ``MAX_KEPT_MIN``) or ``+``
+  (any string it matched is still matched; Hyperscan builds large automata for bounded repeats
+  of Unicode classes, so only the minimum is kept, and only a small one);
 - a back-reference matches any run of characters on the line;
 - every character class, escape and, under IGNORECASE, every letter becomes an explicit list
   of code point ranges computed **by the regex module itself** (enumerating all code points),
@@ -42,10 +43,20 @@ import functools
 import regex
 
 #: Rewriting rules change what is scanned: bump this to invalidate compiled databases on disk.
-VERSION = 3
+VERSION = 5
 
 #: A class is widened until it has at most this many ranges (ASCII is always kept exact).
 MAX_RANGES = 24
+#: The same for a pattern whose rewrite Hyperscan refuses as too long (``scan.compile_patterns``
+#: tries it once more with this): at ``MAX_RANGES`` each Unicode ``\d`` of a date pattern takes
+#: hundreds of characters. A wider class only admits more candidate lines; widening further fills
+#: the wide gap before the CJK block too, and every Chinese line becomes a candidate.
+COARSE_RANGES = 8
+
+#: A counted repeat keeps its minimum up to this many (``{4}`` becomes ``{4,}``, not ``+``): four
+#: lower-to-upper seams of a glued menu are rarer on a line than one. Larger minimums become ``+``,
+#: since the automaton grows with each copy the minimum asks for.
+MAX_KEPT_MIN = 8
 
 _ALLOWED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.UNICODE | regex.VERSION0
 _SURROGATES = (0xD800, 0xDFFF)
@@ -57,31 +68,32 @@ class Unsupported(ValueError):
     """The pattern uses syntax the rewrite does not cover; its rule keeps the exact-regex path."""
 
 
-def superset(pattern: regex.Pattern[str], stripped: bool = False) -> str:
+def superset(pattern: regex.Pattern[str], stripped: bool = False, max_ranges: int = MAX_RANGES) -> str:
     r"""A Hyperscan expression matching, on one line, at least what ``pattern`` matches.
 
     ``stripped``: at least the lines whose *stripped* text ``pattern`` matches (the shape kinds and
     ``unless`` match ``line.strip()``): a start anchor may be followed, and the final end anchor
-    preceded, by the whitespace ``strip`` removes.
+    preceded, by the whitespace ``strip`` removes. ``max_ranges``: see ``MAX_RANGES`` and ``COARSE_RANGES``.
 
     >>> superset(regex.compile(r"^(?>ab)c{2,5}?(?=d)", regex.M))
-    '(?:^(?:ab)c+)[^\\n]*$'
+    '(?:^(?:ab)c{2,})[^\\n]*$'
     >>> superset(regex.compile(r"(?i)ok\b|^x$", regex.M))  # a Kelvin sign is scanned as a k
     '(?:[Oo][Kk])[^\\n]*$|^[Xx]$'
     """
     if pattern.flags & ~_ALLOWED_FLAGS:
         raise Unsupported(f"flags {pattern.flags:#x}")
-    return _Parser(pattern.pattern, bool(pattern.flags & regex.IGNORECASE), stripped).parse()
+    return _Parser(pattern.pattern, bool(pattern.flags & regex.IGNORECASE), stripped, max_ranges).parse()
 
 
 class _Parser:
     """A recursive-descent reader of the ``regex`` syntax the rules use, writing the rewrite as it goes."""
 
-    def __init__(self, source: str, ignore_case: bool, stripped: bool = False) -> None:
+    def __init__(self, source: str, ignore_case: bool, stripped: bool = False, max_ranges: int = MAX_RANGES) -> None:
         self.s = source
         self.i = 0
         self.ignore_case = ignore_case
         self.stripped = stripped
+        self.max_ranges = max_ranges
 
     def parse(self) -> str:
         """The rewrite, every match of which ends at a line's end: one report per line and pattern.
@@ -127,7 +139,7 @@ class _Parser:
         return "".join(items)
 
     def _quantifier(self) -> str:
-        """The next quantifier, rewritten to ``*``, ``+`` or ``?`` (empty when there is none)."""
+        """The next quantifier, rewritten to ``*``, ``+``, ``?`` or ``{m,}`` (empty when there is none)."""
         s, i = self.s, self.i
         if i >= len(s):
             return ""
@@ -140,7 +152,12 @@ class _Parser:
             low = int(found.group(1) or 0)
             high = None if found.group(2) and not found.group(3) else int(found.group(3) or low)
             self.i = i + found.end()
-            out = "?" if (low, high) == (0, 1) else ("*" if low == 0 else "+")
+            if (low, high) == (0, 1):
+                out = "?"
+            elif low == 0:
+                out = "*"
+            else:
+                out = "+" if low == 1 or low > MAX_KEPT_MIN else f"{{{low},}}"
             if high == 0:
                 out = "{0}"
         else:
@@ -156,7 +173,7 @@ class _Parser:
         if c == "[":
             end = _class_end(s, self.i)
             source, self.i = s[self.i : end], end
-            return _class(source, ignore_case)
+            return _class(source, ignore_case, self.max_ranges)
         if c == ".":
             self.i += 1
             return r"[^\n]"
@@ -243,7 +260,7 @@ class _Parser:
         escape = found.group(0)
         if len(escape) == 2 and not escape[1].isalnum():
             return _literal(escape[1], ignore_case)  # an escaped punctuation mark or symbol is itself
-        return _class(escape, ignore_case)
+        return _class(escape, ignore_case, self.max_ranges)
 
 
 def _class_end(s: str, i: int) -> int:
@@ -303,12 +320,12 @@ def _cases(c: str) -> frozenset[int]:
     return frozenset(regex._regex.get_all_cases(regex.IGNORECASE | regex.UNICODE, ord(c))) | {ord(c)}  # type: ignore[attr-defined]  # noqa: E501
 
 
-def _class(source: str, ignore_case: bool) -> str:
+def _class(source: str, ignore_case: bool, max_ranges: int = MAX_RANGES) -> str:
     """A class or escape as explicit ranges, computed by the ``regex`` module, without the newline."""
     ranges = _class_ranges(source, ignore_case)
     if not ranges:
         return r"\n"  # nothing on a line can match it; a newline never occurs inside a line
-    return _emit_ranges(_widen(ranges))
+    return _emit_ranges(_widen(ranges, max_ranges))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -361,8 +378,8 @@ def _code_point(index: int) -> int:
     return index if index < _SURROGATES[0] else index + (_SURROGATES[1] - _SURROGATES[0] + 1)
 
 
-def _widen(ranges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
-    """At most ``MAX_RANGES`` ranges covering ``ranges``: the narrowest gaps above ASCII are filled,
+def _widen(ranges: tuple[tuple[int, int], ...], max_ranges: int = MAX_RANGES) -> list[tuple[int, int]]:
+    """At most ``max_ranges`` ranges covering ``ranges``: the narrowest gaps above ASCII are filled,
     and whatever lies beyond the BMP becomes one range.
 
     Gaps in ASCII and gaps holding the newline or the surrogates stay: ASCII decides most of
@@ -374,14 +391,14 @@ def _widen(ranges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
         merged.append((max(astral[0][0], _ASTRAL), astral[-1][1]))
         if astral[0][0] < _ASTRAL:
             merged.insert(len(merged) - 1, (astral[0][0], _ASTRAL - 1))
-    if len(merged) <= MAX_RANGES:
+    if len(merged) <= max_ranges:
         return merged
     gaps = sorted(
         (merged[k + 1][0] - merged[k][1], k)
         for k in range(len(merged) - 1)
         if merged[k][1] >= 0x7F and not (merged[k][1] < _SURROGATES[0] and merged[k + 1][0] > _SURROGATES[1])
     )
-    fill = {k for _, k in gaps[: len(merged) - MAX_RANGES]}
+    fill = {k for _, k in gaps[: len(merged) - max_ranges]}
     out: list[tuple[int, int]] = []
     for k, (low, high) in enumerate(merged):
         if k - 1 in fill:

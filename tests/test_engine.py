@@ -6,6 +6,8 @@ import pickle
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import Pipeline, Removal, load_rules_text
 
@@ -789,3 +791,33 @@ def test_a_letters_close_and_its_signature_stay_with_the_article() -> None:
     assert p(unsigned + footer) == unsigned.replace("Ashwin A.K\n", "")  # no close: the tail takes a lone name
     cheered = letter.replace("Kind Regards,\n", "All the best!\n")
     assert p(cheered + footer) == cheered  # a common closing and the name under it
+
+
+_RUN_ITEMS = ["Home", "News", "新闻频道", "World news", "Sports, today.", "a", "# Title", "", "x" * 30]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_RUN_ITEMS), max_size=40),
+    st.integers(2, 5),
+    st.booleans(),
+)
+def test_a_run_without_gaps_is_found_as_the_walk_finds_it(items: list[str], min_lines: int, toc: bool) -> None:
+    """``max_gap: 0`` runs are searched by probing a stretch's last line first; the walk line by line
+    (what every other run takes) must find the same runs."""
+    from cleaner.engine import _Lines
+    from cleaner.kinds import run
+
+    rules = load_rules_text(textwrap.dedent(f"""\
+        rules:
+          - id: r
+            remove: run
+            run: {{min_lines: {min_lines}, max_chars: 12, max_gap: 0, repeated_below: {str(toc).lower()}}}
+            unless: '^#|[,.]'
+        """)).rules
+    rule = rules[0]
+    lines = _Lines("\n".join(["A headline long enough", *items, *items]) + "\n")
+    shaped = run._shaped(lines, rule.run, 0, len(lines.lines), set(lines.headline_copies()), None)
+    viable = run._chains(shaped, rule.run)
+    headline = set(lines.headline_copies())
+    assert run._gapless_runs(rule, lines, 2.0, viable, None) == run._walk(rule, lines, 2.0, viable, None, headline)

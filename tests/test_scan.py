@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Pipeline, scan, superset
-from cleaner.engine import strip
+from cleaner.engine import strip, strip_round
 from cleaner.loader import load_builtin
 
 from .conftest import FIXTURES, ROOT
@@ -156,7 +156,22 @@ def test_every_line_a_pattern_matches_is_among_its_candidates() -> None:
         covered += 1
         missed = [line for i, line in enumerate(lines) if pattern.search(line) and i not in candidates]
         assert missed == [], pattern.pattern
-    assert covered >= len(patterns) - 2  # all but what matches any line (keyword-stuffing's lookaheads)
+    assert covered >= len(patterns) - 1  # all but what matches any line (keyword-stuffing's lookaheads)
+
+
+@needs_hyperscan
+def test_a_rewrite_too_long_for_hyperscan_is_scanned_with_coarser_classes() -> None:
+    """The dated-teaser-list marker pattern's rewrite exceeds Hyperscan's pattern length at ``MAX_RANGES``."""
+    pattern = load_builtin("default").rule("dated-teaser-list").pattern
+    assert pattern is not None
+    assert len(superset.superset(pattern, max_ranges=superset.COARSE_RANGES)) < len(superset.superset(pattern))
+    scanner = scan.Scanner.of([pattern])
+    assert scanner.covers(pattern)
+    lines = ["首页", "08-31 12:58", "ESPN · 2 hours ago", "科比篮下360度转身暴扣", "4 de mayo de 2022", "Shares fell"]
+    found = scanner.scan("\n".join(lines))
+    assert found is not None
+    assert [i for i, line in enumerate(lines) if pattern.search(line)] == [1, 2, 4]
+    assert {1, 2, 4} <= found.line_set(pattern)  # type: ignore[operator]
 
 
 def test_the_rewrite_of_a_pattern() -> None:
@@ -345,3 +360,38 @@ def test_prepare_leaves_the_first_document_nothing_to_compile(tmp_path: Path, mo
     assert compiled == [1]
     assert pipe("Body text.\nprepare-me-7\n") == "Body text.\n"
     assert compiled == [1]  # the document used what prepare compiled
+
+
+@needs_hyperscan
+def test_a_scan_carried_to_the_next_round_names_the_candidates_a_new_scan_would() -> None:
+    """A confirming round reads the scan of the text the round before left (``engine.strip_round``)."""
+    rules = load_builtin("default").rules
+    scanner = scan.for_rules(rules)
+    assert scanner is not None and scanner.local
+    inputs = [p for p in sorted(FIXTURES.glob("*/*.txt")) if not p.name.endswith(".clean.txt")]
+    texts = [p.read_text(encoding="utf-8") for p in inputs]
+    texts.append("标题\n\n\n点个“关注”,每天为您更新\n   \n正文。\n\n")
+    carried_any = False
+    for text in texts:
+        result, source = strip_round(text, rules)
+        carried = source.carried(result.origins) if source is not None else None
+        if carried is None:
+            continue
+        carried_any = True
+        fresh = scanner.scan(result.text)
+        assert fresh is not None
+        patterns = [p for rule in rules for p in (rule.pattern, rule.next, rule.unless) if p is not None]
+        compared = [(p, stripped) for p in patterns for stripped in (False, True) if scanner.covers(p, stripped)]
+        assert compared
+        for pattern, stripped in compared:
+            assert carried.lines(pattern, stripped) == fresh.lines(pattern, stripped), pattern.pattern
+    assert carried_any
+
+
+@needs_hyperscan
+def test_a_rewrite_that_can_match_a_newline_is_scanned_again_in_the_next_round() -> None:
+    pattern = regex.compile(r"menu\nhome", regex.M)
+    scanner = scan.Scanner.of([pattern])
+    assert not scanner.local
+    found = scanner.scan("menu\nhome\nbody\n")
+    assert found is not None and found.carried([0, 1, None]) is None

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import regex
 import yaml
 
 from cleaner.engine import _Lines, _pattern_lines, display_width, visible_text
@@ -153,6 +154,11 @@ def judged(rule: Rule, lines: list[str], numbered: list[int]) -> list[int]:
     return numbered[1:]
 
 
+def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
+    """The marker lines are the pattern's: without a candidate for it there is no list."""
+    return [(rule.pattern, False)] if rule.pattern is not None else []
+
+
 KIND = register(Kind(
     name="feed",
     doc="lists whose items each end in a marker line (a date, 'Source · 3 hours ago', '3/14') (`feed:`)",
@@ -162,4 +168,5 @@ KIND = register(Kind(
     keys=("feed",),
     parse=parse,
     judged=judged,
+    needs=needs,
 ))

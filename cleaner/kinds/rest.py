@@ -31,8 +31,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     if not hits:
         return []
     first, last = hits[0], len(lines.lines) - 1
-    above, below = lines.prose_chars(0, first), lines.prose_chars(first, last + 1)
-    if rule.resume and below > 2 * above and not _headline_above(lines, first):
+    more_below = rule.resume and lines.prose_chars(first, last + 1) > 2 * lines.prose_chars(0, first)
+    if more_below and not _headline_above(lines, first):
         # far more prose below than above: the heading sits in a menu over the article, which starts
         # at the next line of prose
         prose = next((i for i in lines.non_empty if i > first and lines.is_prose_at(i)), None)

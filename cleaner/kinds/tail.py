@@ -8,9 +8,11 @@ that could be the article's own. A shape kind: it yields to the article's body.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+import regex
 import yaml
 
 from cleaner.engine import _PROSE_END, _guards_ok, _Lines, _search, _width_at_least, is_prose
@@ -37,19 +39,24 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     shape = rule.tail
     assert shape is not None
     last_prose = next((i for i in reversed(lines.non_empty) if is_prose(lines.stripped(i), shape.prose_width)), None)
-    if last_prose is None or (rule.pattern is not None and not lines.may_match(rule)):
+    if last_prose is None:
         return []
-    lo, hi = lines.zone(rule)
     # lines the rule's pattern may match, from the multi-pattern scan (None: not scanned, try every line)
     allowed = lines.candidate_set(rule.pattern, stripped=True) if rule.pattern is not None else None
+    if rule.pattern is not None and allowed is None and not lines.may_match(rule):
+        return []  # none of its literals in the text (the scan, when it covers the pattern, says more)
+    lo, hi = lines.zone(rule)
+    # lines whose stripped text ``unless`` may match, from the scan (None: not scanned, any line may)
+    excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     found = []
-    order = [i for i in lines.non_empty if i > last_prose]
+    order = lines.non_empty[bisect_right(lines.non_empty, last_prose) :]
     for k in range(len(order) - 1, -1, -1):
         i = order[k]
         if not lo <= i < hi:
             break
         stripped = lines.stripped(i)
-        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout):
+        may_be_excepted = excepted is None or i in excepted
+        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout, may_be_excepted):
             break
         if _CLAUSE_END.search(stripped):
             break  # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text
@@ -78,6 +85,11 @@ def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid
     )}
 
 
+def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
+    """With a ``match``, only lines whose stripped text it may match are taken: none, no tail."""
+    return [(rule.pattern, True)] if rule.pattern is not None else []
+
+
 KIND = register(Kind(
     name="tail",
     doc="short unpunctuated lines after the last line of prose (`tail:`): link lists and footers",
@@ -88,4 +100,5 @@ KIND = register(Kind(
     by_pattern=False,
     keys=("tail",),
     parse=parse,
+    needs=needs,
 ))
