@@ -83,11 +83,11 @@ class Kind:
     #: Which lines of a ``remove`` example must go: (rule, the example's lines, the 1-based numbers of
     #: its non-empty lines) -> line numbers. None: the default (``cleaner.testing``).
     judged: Callable[[Rule, list[str], list[int]], list[int]] | None = None
-    #: The patterns a rule of this kind takes nothing without, as (pattern, on stripped lines): with the
-    #: multi-pattern scan, a rule one of whose needed patterns has no candidate line in a document is
-    #: not run on it at all (``cleaner.scan.Scanner.live``). None: the pattern and ``next`` for a
-    #: ``by_pattern`` kind, nothing for the others (they always run).
-    needs: Callable[[Rule], Iterable[tuple[regex.Pattern[str], bool]]] | None = None
+    #: True for a shape kind whose optional ``match`` picks the lines it may take (a run's items, a
+    #: feed's markers): without a candidate line for it, the rule takes nothing. With the
+    #: multi-pattern scan, a rule one of whose needed patterns (``needed_patterns``) has no candidate
+    #: line in a document is not run on it at all (``cleaner.scan.Scanner.live``).
+    needs_match: bool = False
 
     def __post_init__(self) -> None:
         if (self.ranges is None) == (self.spans is None):
@@ -114,10 +114,12 @@ def unregister(name: str) -> None:
 
 
 def needed_patterns(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
-    """The patterns ``rule`` needs a candidate line of to take anything (``Kind.needs``)."""
+    """The patterns ``rule`` needs a candidate line of to take anything, as (pattern, on stripped
+    lines): ``match`` for a kind that ``needs_match`` (on the lines it judges), ``match`` and ``next``
+    for a ``by_pattern`` kind, nothing for the others (they always run)."""
     kind = KINDS[rule.kind]
-    if kind.needs is not None:
-        return list(kind.needs(rule))
+    if kind.needs_match:
+        return [(rule.pattern, kind.matches_stripped)] if rule.pattern is not None else []
     if kind.by_pattern:  # its lines are those ``match`` fires on, and ``next`` must fire below each
         return [(pattern, False) for pattern in (rule.pattern, rule.next) if pattern is not None]
     return []

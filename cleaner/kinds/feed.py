@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import regex
 import yaml
 
 from cleaner.engine import _Lines, _pattern_lines, display_width, visible_text
@@ -154,10 +153,6 @@ def judged(rule: Rule, lines: list[str], numbered: list[int]) -> list[int]:
     return numbered[1:]
 
 
-def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
-    """The marker lines are the pattern's: without a candidate for it there is no list."""
-    return [(rule.pattern, False)] if rule.pattern is not None else []
-
 
 KIND = register(Kind(
     name="feed",
@@ -168,5 +163,5 @@ KIND = register(Kind(
     keys=("feed",),
     parse=parse,
     judged=judged,
-    needs=needs,
+    needs_match=True,
 ))

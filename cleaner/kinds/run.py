@@ -11,7 +11,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-import regex
 import yaml
 
 from cleaner.engine import BODY_GAP, _Lines, _search
@@ -295,10 +294,6 @@ def judged(rule: Rule, lines: list[str], numbered: list[int]) -> list[int]:
     return run
 
 
-def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
-    """With a ``match``, only lines whose stripped text it may match fit: none, no run."""
-    return [(rule.pattern, True)] if rule.pattern is not None else []
-
 
 KIND = register(Kind(
     name="run",
@@ -311,5 +306,5 @@ KIND = register(Kind(
     keys=("run",),
     parse=parse,
     judged=judged,
-    needs=needs,
+    needs_match=True,
 ))

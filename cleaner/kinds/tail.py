@@ -12,7 +12,6 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-import regex
 import yaml
 
 from cleaner.engine import _PROSE_END, _guards_ok, _Lines, _search, _width_at_least, is_prose
@@ -85,10 +84,6 @@ def parse(checker: Checker, node: yaml.Node, fields: Fields, common: Common, rid
     )}
 
 
-def needs(rule: Rule) -> list[tuple[regex.Pattern[str], bool]]:
-    """With a ``match``, only lines whose stripped text it may match are taken: none, no tail."""
-    return [(rule.pattern, True)] if rule.pattern is not None else []
-
 
 KIND = register(Kind(
     name="tail",
@@ -100,5 +95,5 @@ KIND = register(Kind(
     by_pattern=False,
     keys=("tail",),
     parse=parse,
-    needs=needs,
+    needs_match=True,
 ))
