@@ -407,6 +407,16 @@ def test_next_fires_on_a_line_whose_next_non_empty_line_matches() -> None:
     assert p("这是一个很长很长很长很长很长很长的正文段落。\n×\n短句\n") == "这是一个很长很长很长很长很长很长的正文段落。\n短句\n"
 
 
+def test_a_next_rule_takes_the_line_that_proved_it_so_it_cannot_climb_into_the_article() -> None:
+    # no rule of its own takes the "×": left behind, it would prove the line above the ad in the
+    # next round, and the one above that, until the article's short lines were gone
+    p = pipe("""
+        rules:
+          - {id: ad, remove: line, next: '^×$', max_chars: 20}
+    """)
+    assert p("标题\n短句一\n短句二\n限时优惠，点击领取\n×\n正文第二段。\n") == "标题\n短句一\n短句二\n正文第二段。\n"
+
+
 def test_masthead_goes_between_the_page_title_and_the_articles_headline() -> None:
     p = pipe("""
         rules:
