@@ -276,6 +276,9 @@ def eval_(
     half: Annotated[Optional[Half], typer.Option(help="Report on this half of the split only.")] = None,  # noqa: UP007
     pages: Annotated[bool, typer.Option(help="A line per page, with the content lines it lost.")] = True,
     rules_table: Annotated[bool, typer.Option(help="What each rule removed: chrome and content tokens.")] = True,
+    categories: Annotated[
+        bool, typer.Option(help="The chrome left, by the category labels.tsv gives each line, per language and half.")
+    ] = True,
     only_losses: Annotated[bool, typer.Option("--only-losses", help="Of the pages, show only those losing content.")] = False,  # noqa: E501
     json_file: Annotated[
         Optional[Path],  # noqa: UP007 - typer needs Optional here on Python 3.10
@@ -328,6 +331,9 @@ def eval_(
         write_text_atomic(json_file, text)
     for line in _eval_lines(scores, sets, halves, pages, only_losses, rules_table):
         typer.echo(line)
+    if categories:
+        for line in _category_lines(sets, apart):
+            typer.echo(line)
 
 
 def _eval_lines(
@@ -367,6 +373,28 @@ def _eval_lines(
             f"chrome_removed={m.chrome_removed:.2%} docs_losing_content={m.docs_losing_content} "
             f"worst_kept={m.worst_kept:.2%} precision={m.precision:.2%}"
         )
+
+
+def _category_lines(sets: dict[str, list[DocScore]], apart: str) -> Iterator[str]:
+    """``cleaner eval``'s table of the chrome left by category: tokens and share of the set's chrome.
+
+    The columns are the halves by language when there is a split (``tune-zh``, ``check-zh``...),
+    else ``all`` and the languages apart; each set's chrome is its own denominator.
+    """
+    from cleaner.evaluate import HALVES, category_table
+
+    split_columns = [f"{half}-{lang}" for lang in (apart, f"not-{apart}") for half in HALVES]
+    columns = [name for name in split_columns if name in sets] or [
+        name for name in ("all", apart, f"not-{apart}") if name in sets
+    ]
+    table = category_table({name: sets[name] for name in columns})
+    if not table:
+        return
+    width = max(len("chrome left"), *(len(category) for category, _ in table))
+    yield f"{'chrome left':<{width}} " + " ".join(f"{name:>17}" for name in columns)
+    for category, by_set in table:
+        cells = (by_set.get(name, (0, 0.0)) for name in columns)
+        yield f"{category:<{width}} " + " ".join(f"{count:>8} {share:>8.2%}" for count, share in cells)
 
 
 def _rule_files(rules: list[str] | None) -> list[Path]:

@@ -211,6 +211,9 @@ class DocScore:
     matched: int
     lost_lines: list[tuple[str, str]] = field(default_factory=list)  # (rule id, line)
     rules: dict[str, RuleStats] = field(default_factory=dict)
+    #: Chrome tokens the output still holds, by the chrome category of their raw line (labels.tsv's
+    #: third column): what the rules leave, for rule writers to aim at. Empty without categories.
+    left: dict[str, int] = field(default_factory=dict)
 
     @property
     def group(self) -> str:
@@ -255,6 +258,7 @@ class DocScore:
             "precision": self.precision,
             "lost_lines": [{"rule": rule, "line": line} for rule, line in self.lost_lines],
             "rules": {rule: asdict(stats) for rule, stats in sorted(self.rules.items())},
+            "left_by_category": dict(sorted(self.left.items())),
         }
 
 
@@ -272,8 +276,54 @@ def read_labels(path: Path) -> list[str] | None:
     return [labels.get(i, "?") for i in range(1, max(labels) + 1)]
 
 
+def read_categories(path: Path) -> list[str] | None:
+    """The chrome category per raw line from a labels.tsv (its third column, '' when absent); None if no file."""
+    if not path.is_file():
+        return None
+    categories: dict[int, str] = {}
+    for row in read_text(path).splitlines():
+        cells = row.split("\t")
+        if len(cells) >= 2 and cells[0].strip().isdigit():
+            categories[int(cells[0])] = cells[2].strip() if len(cells) >= 3 else ""
+    if not categories:
+        return None
+    return [categories.get(i, "") for i in range(1, max(categories) + 1)]
+
+
+def _removed_lines(raw_lines: list[str], result: CleanResult) -> set[int]:
+    """Raw line indexes a removal took whole (a cut span leaves its line)."""
+    removed: set[int] = set()
+    for r in result.removals:
+        first, last = r.first_line - 1, r.last_line - 1
+        if 0 <= first <= last < len(raw_lines) and r.text.split("\n") == raw_lines[first : last + 1]:
+            removed.update(range(first, last + 1))
+    return removed
+
+
+def left_by_category(
+    raw: str, result: CleanResult, labels: list[str], categories: list[str]
+) -> dict[str, int]:
+    """Tokens of the chrome lines (label ``R``) no removal took, summed by their category."""
+    raw_lines = _split_lines(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(labels) != len(raw_lines) or len(categories) != len(raw_lines):
+        return {}  # labelled against another version of the page
+    removed = _removed_lines(raw_lines, result)
+    left: Counter[str] = Counter()
+    for i, (line, label, category) in enumerate(zip(raw_lines, labels, categories)):
+        if label == "R" and i not in removed:
+            count = len(tokens(line))
+            if count:
+                left[category or "?"] += count
+    return dict(left)
+
+
 def score_document(
-    name: str, raw: str, gold: str, pipeline: Pipeline, labels: list[str] | None = None
+    name: str,
+    raw: str,
+    gold: str,
+    pipeline: Pipeline,
+    labels: list[str] | None = None,
+    categories: list[str] | None = None,
 ) -> DocScore:
     try:
         result = pipeline.clean(raw)
@@ -292,6 +342,8 @@ def score_document(
                     missing[line.strip()] -= 1
                     score.lost_lines.append((removal.rule_id, line.strip()))
     score.rules = attribute(raw, result, gold, labels)
+    if labels is not None and categories is not None:
+        score.left = left_by_category(raw, result, labels, categories)
     return score
 
 
@@ -312,9 +364,11 @@ class _WorkerError(CleanerError):
 
 
 def _score_folder(doc: Path, pipeline: Pipeline) -> DocScore:
+    labels = doc / "labels.tsv"
     return score_document(
-        doc.name, read_text(doc / "raw.txt"), read_text(doc / "gold.txt"), pipeline, read_labels(doc / "labels.tsv")
-    )
+        doc.name, read_text(doc / "raw.txt"), read_text(doc / "gold.txt"), pipeline,
+        read_labels(labels), read_categories(labels),
+    )  # fmt: skip
 
 
 _WORKER_PIPELINE: Pipeline | None = None
@@ -467,6 +521,22 @@ def rule_table(scores: Iterable[DocScore]) -> list[RuleStats]:
     return sorted(total.values(), key=lambda stats: stats.sort_key)
 
 
+def category_table(sets: dict[str, list[DocScore]]) -> list[tuple[str, dict[str, tuple[int, float]]]]:
+    """Per chrome category, for each set: the tokens left and their share of the set's chrome.
+
+    Most left first (summed over the sets). Empty when no page had categories.
+    """
+    cells: dict[str, dict[str, tuple[int, float]]] = {}
+    for name, members in sets.items():
+        chrome = sum(s.chrome for s in members)
+        left: Counter[str] = Counter()
+        for s in members:
+            left.update(s.left)
+        for category, count in left.items():
+            cells.setdefault(category, {})[name] = (count, count / chrome if chrome else 0.0)
+    return sorted(cells.items(), key=lambda item: (-sum(count for count, _ in item[1].values()), item[0]))
+
+
 def report(
     scores: Sequence[DocScore], sets: dict[str, list[DocScore]], split: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -482,4 +552,8 @@ def report(
         "documents": documents,
         "groups": {name: asdict(summarise(members)) for name, members in sets.items()},
         "rules": [asdict(stats) for stats in rule_table(scores)],
+        "left_by_category": {
+            category: {name: {"tokens": count, "share": share} for name, (count, share) in by_set.items()}
+            for category, by_set in category_table(sets)
+        },
     }

@@ -27,6 +27,8 @@ PAGES = {
 }
 #: labels.tsv of each page: K (the gold keeps the line) or R, per raw line
 LABELS = {"en-b": "KRK", "en-c": "KKR", "en-d": "KK", "zh-a": "KRK"}
+#: the chrome category of each page's R line
+CATEGORIES = {"en-b": "share", "en-c": "recommend", "zh-a": "disclaimer"}
 
 SUMMARY = [
     # content 10+8+3+11 of 10+8+4+11 tokens; chrome left 4 of 3+4+0+10; predicted 10+12+3+11
@@ -48,6 +50,12 @@ RULE_TABLE = [
     "zh-disclaimer          1       1             10               0              0              0",
     "en-share-prompt        1       1              3               0              0              0",
 ]
+#: Only en-c's "Cheese of the week" (4 tokens, recommend) is left: 4 of all 17 chrome tokens, none of
+#: zh-a's 10, 4 of the other pages' 7. Each column's own chrome is its denominator.
+CATEGORY_TABLE = [
+    "chrome left               all                zh            not-zh",
+    "recommend          4   23.53%        0    0.00%        4   57.14%",
+]
 PAGE_LINES = [
     "en-b             kept 100.00%  chrome removed 100.00%",
     "en-c             kept 100.00%  chrome removed   0.00%",
@@ -63,7 +71,9 @@ def write_pages(root: Path, labels: bool = True) -> None:
         (root / name / "raw.txt").write_text(raw, encoding="utf-8")
         (root / name / "gold.txt").write_text(gold, encoding="utf-8")
         if labels:
-            rows = "".join(f"{i}\t{label}\t{'other' * (label == 'R')}\n" for i, label in enumerate(LABELS[name], 1))
+            rows = "".join(
+                f"{i}\t{label}\t{CATEGORIES[name] if label == 'R' else ''}\n" for i, label in enumerate(LABELS[name], 1)
+            )
             (root / name / "labels.tsv").write_text(rows, encoding="utf-8")
 
 
@@ -80,7 +90,7 @@ def test_eval_prints_pages_rules_and_groups(tmp_path: Path) -> None:
     write_pages(tmp_path)
     result = runner.invoke(app, ["eval", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == PAGE_LINES + RULE_TABLE + SUMMARY
+    assert result.output.splitlines() == PAGE_LINES + RULE_TABLE + SUMMARY + CATEGORY_TABLE
 
 
 def test_without_labels_the_gold_decides_what_was_content(tmp_path: Path) -> None:
@@ -112,6 +122,9 @@ def test_split_adds_both_halves_and_their_languages(tmp_path: Path) -> None:
         # en-c: chrome left 4 of 4, predicted 12 for 8 matched
         "check-not-zh: documents=1 content_kept=100.00% chrome_removed=0.00% docs_losing_content=0 worst_kept=100.00%"
         " precision=66.67%",
+        # by half and language (no tune-zh page): en-c's 4 tokens are all of check-not-zh's chrome
+        "chrome left          check-zh       tune-not-zh      check-not-zh",
+        "recommend          0    0.00%        0    0.00%        4  100.00%",
     ]
 
 
@@ -131,6 +144,9 @@ def test_pages_the_split_does_not_name_are_reported(tmp_path: Path) -> None:
         " precision=100.00%",
         " check: documents=1 content_kept=100.00% chrome_removed=100.00% docs_losing_content=0 worst_kept=100.00%"
         " precision=100.00%",
+        # no language sets: the whole set alone
+        "chrome left               all",
+        "recommend          4   23.53%",
     ]
 
 
@@ -175,6 +191,9 @@ def test_only_losses_shows_the_pages_that_lose_content(tmp_path: Path) -> None:
     write_pages(tmp_path)
     result = runner.invoke(app, ["eval", str(tmp_path), "--split", "none", "--only-losses", "--no-rules-table"])
     assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == PAGE_LINES[2:4] + SUMMARY + CATEGORY_TABLE
+    result = runner.invoke(app, ["eval", str(tmp_path), "--split", "none", "--only-losses", "--no-rules-table",
+                                 "--no-categories"])
     assert result.output.splitlines() == PAGE_LINES[2:4] + SUMMARY
 
 
@@ -197,6 +216,8 @@ def test_json_holds_pages_groups_and_rules(tmp_path: Path) -> None:
     assert data["groups"]["all"]["precision"] == 32 / 36
     assert data["rules"][0] == {"rule": "action-words-line", "pages": 1, "lines": 1, "chrome_tokens": 0,
                                 "content_tokens": 1, "content_lines": 1, "content_pages": 1}
+    assert data["documents"][1]["left_by_category"] == {"recommend": 4}
+    assert data["left_by_category"]["recommend"]["check-not-zh"] == {"tokens": 4, "share": 1.0}
     # '-' prints the JSON alone
     result = runner.invoke(app, ["eval", str(tmp_path / "pages"), "--split", str(split), "--json", "-"])
     assert json.loads(result.output) == data
