@@ -591,6 +591,9 @@ def test_tail_stops_at_a_line_that_ends_mid_sentence() -> None:
     last = "注：红色为所有车辆绕行线路图，蓝色仅为小型车辆绕行线路图，请大家提前规划好出行路线。"
     text = "\n".join([last, "道路施工会给大家的出行带来不便，", "日后的更安全、更畅通。", "首页", "联系我们"]) + "\n"
     assert p(text) == "\n".join([last, "道路施工会给大家的出行带来不便，", "日后的更安全、更畅通。"]) + "\n"
+    # and the line that goes on with such a sentence, though it has no punctuation of its own
+    text = "\n".join([last, "请大家互相转告通知，", "愿大家都能", "平安出行，安全到家。", "首页", "联系我们"]) + "\n"
+    assert p(text) == "\n".join([last, "请大家互相转告通知，", "愿大家都能", "平安出行，安全到家。"]) + "\n"
 
 
 def test_rest_with_resume_above_the_article_ends_at_its_first_paragraph() -> None:

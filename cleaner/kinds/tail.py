@@ -29,8 +29,8 @@ _CLAUSE_END = re.compile(r"[，、；,;]\s*$")
 def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """Short unpunctuated lines after the last line of prose, read from the page's end.
 
-    A wide line, one the rule's ``unless`` protects or one that stops mid-sentence (a comma at
-    its end) ends the tail: a list the article ends with (a fact sheet and the heading over it)
+    A wide line, one the rule's ``unless`` protects, one that stops mid-sentence (a comma at
+    its end) or one that goes on with such a sentence ends the tail: a list the article ends with (a fact sheet and the heading over it)
     stays with everything above it. So do two
     short statements in a row (an article of short lines); a lone sentence ("An error
     occurred.") stays but does not end the tail. A page with no prose has no tail.
@@ -57,8 +57,10 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         may_be_excepted = excepted is None or i in excepted
         if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout, may_be_excepted):
             break
-        if _CLAUSE_END.search(stripped):
-            break  # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text
+        if _CLAUSE_END.search(stripped) or (k > 0 and _CLAUSE_END.search(lines.stripped(order[k - 1]))):
+            # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text, and so is
+            # the line that goes on with that sentence ("请大家互相转告通知，" over "愿大家都能")
+            break
         if _PROSE_END.search(stripped):
             if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
                 break  # two statements in a row are the article's (teasers end in "?" and "!")
