@@ -53,6 +53,10 @@ _CLOSING = re.compile(
 SENTENCE_PUNCT = re.compile(r"[。！？；，、：]|[.!?;,:](?:\s|$)")
 #: A numbered item ("6.", "6、", "(6)", "第6条"): see ``_Lines.numbered_list_items``.
 _LIST_NUMBER = re.compile(r"\s*(?:[(（]?(\d{1,2})[.、)）．]|第(\d{1,2})[条章节])")
+#: A section of a Chinese document ("一、", "（二）", "第三章"): see ``_Lines.numbered_list_items``.
+#: The groups are the three styles, each numbered on its own (一、 heads sections, （一） their parts).
+_CHINESE_SECTION = re.compile(r"\s*(?:([一二三四五六七八九十]{1,3})、|[(（]([一二三四五六七八九十]{1,3})[)）]|第([一二三四五六七八九十]{1,3})[章节条部分篇])")
+_CHINESE_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", 1)}
 #: Item n - 1 of a list lies at most this many lines above item n.
 _LIST_REACH = 40
 #: A line with prose within this many non-empty lines both above and below it is inside the
@@ -304,18 +308,30 @@ class _Lines:
         itself such an item: a feature list that ends the article ("6.微信扫码登录，…" after
         "5.…。") is the article's, whatever words it holds. A ranked list of other headlines
         never started in prose. (Tuning half: 38 article tokens kept, no chrome line affected.)
+        Sections of a Chinese document ("一、活动时间" then "二、活动地点", "（一）", "第二章") need no
+        prose: two in order a few lines apart are the document's outline, both of them, since
+        ranked lists of other headlines count in Arabic digits.
         """
         listed: set[int] = set()
         last_seen: dict[int, int] = {}  # item number -> the line it was last seen on
+        sections: dict[tuple[int, int], int] = {}  # (style, number) -> line, for Chinese sections
         for i in self.non_empty:
-            found = _LIST_NUMBER.match(self._stripped[i])
-            if found is None:
-                continue
-            number = int(found.group(1) or found.group(2))
-            previous = last_seen.get(number - 1)
-            if previous is not None and i - previous <= _LIST_REACH and (previous in listed or self.is_prose_at(previous)):
-                listed.add(i)
-            last_seen[number] = i
+            stripped = self._stripped[i]
+            found = _LIST_NUMBER.match(stripped)
+            if found is not None:
+                number = int(found.group(1) or found.group(2))
+                previous = last_seen.get(number - 1)
+                if previous is not None and i - previous <= _LIST_REACH and (previous in listed or self.is_prose_at(previous)):  # noqa: E501
+                    listed.add(i)
+                last_seen[number] = i
+            section = _CHINESE_SECTION.match(stripped)
+            if section is not None:
+                style = next(k for k in range(3) if section.group(k + 1))
+                number = _chinese_number(section.group(style + 1))
+                previous = sections.get((style, number - 1))
+                if previous is not None and i - previous <= _LIST_REACH:
+                    listed.update((previous, i))
+                sections[(style, number)] = i
         return frozenset(listed)
 
     def prose_pair_after(self, i: int, within: int) -> int | None:
@@ -818,6 +834,14 @@ def _next_matches(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
         return False  # the scan proves the line cannot match
     following = lines.lines[below]
     return _search(rule, rule.next, following, 0, len(following), timeout) is not None
+
+
+def _chinese_number(numeral: str) -> int:
+    """一 … 九十九 as an int ("十二" is 12, "二十" is 20); what cannot be read is 0."""
+    if "十" not in numeral:
+        return _CHINESE_DIGITS.get(numeral, 0) if len(numeral) == 1 else 0
+    tens, _, units = numeral.partition("十")
+    return (_CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CHINESE_DIGITS.get(units, 0) if units else 0)
 
 
 def display_width(text: str) -> int:

@@ -764,6 +764,53 @@ def test_a_numbered_list_the_article_began_is_kept_by_every_kind() -> None:
     """)  # a list that did not begin in prose is not the article's
 
 
+def test_a_chinese_documents_outline_is_kept_and_ends_the_tail() -> None:
+    # a notice after its one paragraph of prose: its sections are short lines that do not end like
+    # sentences, as a footer's links do; 一、二、三 in order say they are the document's outline
+    p = pipe("""
+        rules:
+          - {id: tail-links, remove: tail}
+    """)
+    notice = doc("""
+        为深入贯彻落实有关文件精神，进一步弘扬志愿服务精神，经研究，决定开展年度志愿服务活动，现将有关事项通知如下。
+        一、活动时间
+        2024年6月1日至6月30日
+        二、活动地点
+        市民中心广场
+        三、报名方式
+        请于5月25日前将报名表发送至指定邮箱。
+        关于我们
+        联系我们
+    """)
+    assert p(notice) == notice.replace("关于我们\n联系我们\n", "")
+    # one section alone is no outline: a footer's "一、" line is not kept for it
+    lone = doc("""
+        为深入贯彻落实有关文件精神，进一步弘扬志愿服务精神，经研究，决定开展年度志愿服务活动，现将有关事项通知如下。
+        一、网站地图
+        关于我们
+    """)
+    assert p(lone) == doc("""
+        为深入贯彻落实有关文件精神，进一步弘扬志愿服务精神，经研究，决定开展年度志愿服务活动，现将有关事项通知如下。
+    """)
+
+
+def test_tail_ends_at_a_code_fence() -> None:
+    p = pipe("""
+        rules:
+          - {id: tail-links, remove: tail}
+    """)
+    text = doc("""
+        Then create a configuration file in your home directory, as the example below shows here.
+        ```
+        [settings]
+        colour = true
+        ```
+        Home
+        Contact
+    """)
+    assert p(text) == text.replace("Home\nContact\n", "")
+
+
 def test_strip_records_which_input_line_each_output_line_is() -> None:
     """A later round's removals map back onto the input through these, duplicates included."""
     from cleaner.engine import strip

@@ -24,12 +24,15 @@ TAIL_KEYS = ("prose_width", "max_width")
 _STATEMENT_END = re.compile(r"[。.．]\s*[」』”\"'）)]?\s*$")
 #: A line that stops in the middle of a sentence: its text goes on in the next line.
 _CLAUSE_END = re.compile(r"[，、；,;]\s*$")
+#: A code fence: the code block it closes (a config, a command) is the article's.
+_CODE_FENCE = re.compile(r"(?:```|~~~)")
 
 
 def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int]]:
     """Short unpunctuated lines after the last line of prose, read from the page's end.
 
-    A wide line, one the rule's ``unless`` protects, one that stops mid-sentence (a comma at
+    A wide line, one the rule's ``unless`` protects, an item of a numbered list or outline the
+    article began (``_Lines.numbered_list_items``), a code fence, one that stops mid-sentence (a comma at
     its end) or one that goes on with such a sentence ends the tail: a list the article ends with (a fact sheet and the heading over it)
     stays with everything above it. So do two
     short statements in a row (an article of short lines); a lone sentence ("An error
@@ -48,6 +51,7 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     # lines whose stripped text ``unless`` may match, from the scan (None: not scanned, any line may)
     excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     found = []
+    listed = lines.numbered_list_items()
     order = lines.non_empty[bisect_right(lines.non_empty, last_prose) :]
     for k in range(len(order) - 1, -1, -1):
         i = order[k]
@@ -55,8 +59,8 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
             break
         stripped = lines.stripped(i)
         may_be_excepted = excepted is None or i in excepted
-        if _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout, may_be_excepted):
-            break
+        if i in listed or _CODE_FENCE.match(stripped) or _width_at_least(stripped, shape.max_width) or not _guards_ok(rule, stripped, timeout, may_be_excepted):  # noqa: E501
+            break  # an item of the article's numbered list or outline, a code fence, a wide line, a protected one
         if _CLAUSE_END.search(stripped) or (k > 0 and _CLAUSE_END.search(lines.stripped(order[k - 1]))):
             # a line ending mid-sentence ("道路施工会给大家的出行带来不便，") is the article's text, and so is
             # the line that goes on with that sentence ("请大家互相转告通知，" over "愿大家都能")
