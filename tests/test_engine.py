@@ -794,6 +794,26 @@ def test_a_chinese_documents_outline_is_kept_and_ends_the_tail() -> None:
     """)
 
 
+def test_tail_ends_where_most_of_what_it_read_is_kept() -> None:
+    # the items end like sentences ("(1903)"), so the tail keeps them; their headings, kept lines
+    # all around, are the article's too
+    p = pipe("""
+        rules:
+          - {id: tail-links, remove: tail}
+    """)
+    text = doc("""
+        Sie wurde in Warschau geboren und studierte ab 1891 in Paris Physik und Mathematik, bevor sie forschte.
+        Auszeichnungen
+        Nobelpreis für Physik (1903)
+        Nobelpreis für Chemie (1911)
+        Werke
+        Recherches sur les substances radioactives (1904)
+        Impressum
+        Datenschutz
+    """)
+    assert p(text) == text.replace("Impressum\nDatenschutz\n", "")
+
+
 def test_tail_ends_at_a_code_fence() -> None:
     p = pipe("""
         rules:

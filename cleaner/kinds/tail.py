@@ -36,7 +36,10 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     its end) or one that goes on with such a sentence ends the tail: a list the article ends with (a fact sheet and the heading over it)
     stays with everything above it. So do two
     short statements in a row (an article of short lines); a lone sentence ("An error
-    occurred.") stays but does not end the tail. A page with no prose has no tail.
+    occurred.") stays but does not end the tail, and nor does a second one, unless from the
+    first kept line up the kept lines outnumber those taken: a footer is mostly links, while a
+    list of works ending in their years "(1904)" or a set of questions is mostly lines that end
+    like the article's, and the headings among them are the article's too. A page with no prose has no tail.
     """
     shape = rule.tail
     assert shape is not None
@@ -51,6 +54,7 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     # lines whose stripped text ``unless`` may match, from the scan (None: not scanned, any line may)
     excepted = lines.candidate_set(rule.unless, stripped=True) if rule.unless is not None else None
     found = []
+    kept_lines, taken_below = 0, 0
     listed = lines.numbered_list_items()
     order = lines.non_empty[bisect_right(lines.non_empty, last_prose) :]
     for k in range(len(order) - 1, -1, -1):
@@ -68,6 +72,14 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         if _PROSE_END.search(stripped):
             if _STATEMENT_END.search(stripped) and k > 0 and _STATEMENT_END.search(lines.stripped(order[k - 1])):
                 break  # two statements in a row are the article's (teasers end in "?" and "!")
+            if kept_lines == 0:
+                taken_below = len(found)  # the footer under the first kept line
+            kept_lines += 1
+            if kept_lines > 1 and kept_lines > len(found) - taken_below:
+                # from the first kept line up, more reads like the article than not (a list of works
+                # ending in their years, a Q&A): its headings are the article's too, the footer goes
+                found = found[:taken_below]
+                break
             continue
         if rule.pattern is None or (
             (allowed is None or i in allowed) and _search(rule, rule.pattern, stripped, 0, len(stripped), timeout)
