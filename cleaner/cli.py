@@ -28,7 +28,7 @@ from cleaner.terminal import ColorMode, patch_typer_metavars, set_colour_mode, s
 patch_typer_metavars()
 
 if TYPE_CHECKING:
-    from cleaner.evaluate import DocScore
+    from cleaner.evaluate import DocScore, ProbeHit
     from cleaner.report import RunReport
 
 app = typer.Typer(
@@ -279,6 +279,13 @@ def eval_(
     categories: Annotated[
         bool, typer.Option(help="The chrome left, by the category labels.tsv gives each line, per language and half.")
     ] = True,
+    probe: Annotated[
+        bool,
+        typer.Option(
+            "--probe",
+            help="Instead: put each content line between paragraphs of prose and list the rules that take it there.",
+        ),
+    ] = False,
     only_losses: Annotated[bool, typer.Option("--only-losses", help="Of the pages, show only those losing content.")] = False,  # noqa: E501
     json_file: Annotated[
         Optional[Path],  # noqa: UP007 - typer needs Optional here on Python 3.10
@@ -317,6 +324,11 @@ def eval_(
             names = [name for name in names if halves.get(name) == half.value]
             if not names:
                 raise _fail(f"no pages in the {half.value} half")
+        if probe:
+            probed, hits = ev.probe_content(folder, _pipeline(rules), names)
+            for line in _probe_lines(probed, hits):
+                typer.echo(line)
+            return
         scores = ev.evaluate(folder, _pipeline(rules), jobs or None, names)
     except CleanerError as exc:
         raise _fail(str(exc), exc.exit_code) from None
@@ -373,6 +385,17 @@ def _eval_lines(
             f"chrome_removed={m.chrome_removed:.2%} docs_losing_content={m.docs_losing_content} "
             f"worst_kept={m.worst_kept:.2%} precision={m.precision:.2%}"
         )
+
+
+def _probe_lines(probed: int, hits: list[ProbeHit]) -> Iterator[str]:
+    """``cleaner eval --probe``: per rule, how many content lines it took out of their page, and which."""
+    from collections import Counter
+
+    yield f"{probed} content lines, each put between paragraphs of prose: {len(hits)} taken"
+    for rule, count in Counter(hit.rule for hit in hits).most_common():
+        yield f"{rule:<30} {count:>5}"
+        for hit in [h for h in hits if h.rule == rule]:
+            yield f"    {hit.page}: {hit.line[:90]}"
 
 
 def _category_lines(sets: dict[str, list[DocScore]], apart: str) -> Iterator[str]:

@@ -557,3 +557,54 @@ def report(
             for category, by_set in category_table(sets)
         },
     }
+
+
+# -- probing content out of its page ----------------------------------------------------------
+
+#: The paragraphs a probed line is put between: plain prose that no rule takes, in the line's script.
+PROBE_PARAGRAPHS = {
+    "zh": "白俄罗斯既不想与俄罗斯过于紧密地捆绑在一起，也不想与西方彻底决裂，需要在二者之间寻找平衡点。",
+    "other": "The council will meet again next month to decide how the new lanes will be paid for, officials said.",
+}
+#: So many paragraphs above and below the probed line: it sits well inside an article.
+PROBE_DEPTH = 3
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class ProbeHit:
+    """A content line some rule took when put between paragraphs of prose."""
+
+    rule: str
+    page: str
+    line: str
+
+
+def probe_content(root: Path, pipeline: Pipeline, names: Iterable[str] | None = None) -> tuple[int, list[ProbeHit]]:
+    """Put each content line (label ``K``) of each page between paragraphs of prose; who takes it there?
+
+    The dev set shows what the rules take from its pages as they are; an article elsewhere puts
+    the same kind of line in other company. Between paragraphs, nothing in the page protects the
+    line but the line itself, so a rule that takes it judges by its words alone. Returns the
+    number of lines probed and the hits, page by page.
+    """
+    wanted = set(names) if names is not None else None
+    probed, hits = 0, []
+    for doc in labelled_documents(root):
+        if wanted is not None and doc.name not in wanted:
+            continue
+        labels = read_labels(doc / "labels.tsv")
+        raw_lines = _split_lines(read_text(doc / "raw.txt").replace("\r\n", "\n").replace("\r", "\n"))
+        if labels is None or len(labels) != len(raw_lines):
+            continue
+        for line, label in zip(raw_lines, labels):
+            if label != "K" or not line.strip():
+                continue
+            probed += 1
+            paragraph = PROBE_PARAGRAPHS["zh" if _HAN.search(line) else "other"]
+            text = "\n".join([paragraph] * PROBE_DEPTH + [line] + [paragraph] * PROBE_DEPTH) + "\n"
+            at = PROBE_DEPTH + 1  # the probed line's number, counting from 1
+            taker = next((r.rule_id for r in pipeline.clean(text).removals if r.first_line <= at <= r.last_line), None)
+            if taker is not None:
+                hits.append(ProbeHit(taker, doc.name, line.strip()))
+    return probed, hits

@@ -298,3 +298,15 @@ def test_exclude_leaves_a_page_out_of_every_figure(tmp_path: Path) -> None:
     assert [line for line in every if line.lstrip().startswith("zh:")]
     assert not [line for line in without if line.lstrip().startswith("zh:")]
     assert without[0].startswith(f"   all: documents={len(PAGES) - 1} ")
+
+
+def test_probe_puts_each_content_line_between_paragraphs_and_names_who_takes_it(tmp_path: Path) -> None:
+    # the 8 K lines of the four pages; between paragraphs only the bare "Share" goes, as a button
+    write_pages(tmp_path)
+    result = runner.invoke(app, ["eval", str(tmp_path), "--split", "none", "--probe"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "8 content lines, each put between paragraphs of prose: 1 taken",
+        "action-words-line                  1",
+        "    en-d: Share",
+    ]
