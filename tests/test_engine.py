@@ -596,6 +596,24 @@ def test_tail_stops_at_a_line_that_ends_mid_sentence() -> None:
     assert p(text) == "\n".join([last, "请大家互相转告通知，", "愿大家都能", "平安出行，安全到家。"]) + "\n"
 
 
+def test_a_comment_heading_with_the_article_going_on_under_it_is_a_subheading() -> None:
+    p = pipe("""
+        rules:
+          - {id: comments, remove: rest, match: '^Comments$'}
+    """)
+    article = [
+        "The council will meet again next month to decide how the new lanes will be paid for, officials said.",
+        "Residents have asked for safer routes for years, and the plan answers many of their complaints.",
+        "Shop owners on the high street worry that losing parking spaces will keep customers away.",
+    ]
+    # three lines of prose right under it: the article goes on, nothing is taken
+    inside = "\n".join([article[0], "Comments", *article]) + "\n"
+    assert p(inside) == inside
+    # comments alternate with their names and stamps: the section goes, from the heading down
+    thread = "\n".join([*article, "Comments", "jane", "Great plan, about time the council did this.", "3 hours ago"])
+    assert p(thread + "\n") == "\n".join(article) + "\n"
+
+
 def test_rest_with_resume_above_the_article_ends_at_its_first_paragraph() -> None:
     # "Top Stories" in a menu over the article: twice as much prose below as above it
     p = pipe("""

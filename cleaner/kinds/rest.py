@@ -7,6 +7,7 @@ article instead (a related-reading box, a menu): the removal stops where the art
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,9 +26,12 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
     prose. And a "Related" box inside the body (prose close above and below the heading)
     ends where two lines of prose follow one another again, at most ``BODY_GAP`` lines below:
     the article goes on there, and the box alone is chrome. Comment sections have no ``resume``:
-    a comment is prose too.
+    a comment is prose too. But a heading of theirs with three lines of prose right under it is a
+    subheading of the article, and the rule looks for its next firing line.
     """
     hits = _firing_lines(rule, lines, timeout)
+    if not rule.resume:
+        hits = [i for i in hits if not _article_goes_on(lines, i)]
     if not hits:
         return []
     first, last = hits[0], len(lines.lines) - 1
@@ -42,6 +46,19 @@ def ranges(rule: Rule, lines: _Lines, timeout: float) -> Iterable[tuple[int, int
         if resumed is not None:
             last = resumed - 1
     return [(first, last)]
+
+
+#: So many lines of prose in a row right under a heading are the article going on, not comments.
+#: On the dev set no comment heading a `rest` rule took has more than two (zh-201: two, then a
+#: stamp); comments alternate with names, stamps and buttons.
+_PROSE_RUN = 3
+
+
+def _article_goes_on(lines: _Lines, i: int) -> bool:
+    """Whether the ``_PROSE_RUN`` non-empty lines under line ``i`` are all prose: a subheading that
+    happens to read "Comments" or "网友评论" inside the article, with the article below it."""
+    below = lines.non_empty[bisect_right(lines.non_empty, i) :][:_PROSE_RUN]
+    return len(below) == _PROSE_RUN and all(lines.is_prose_at(j) for j in below)
 
 
 def _headline_above(lines: _Lines, i: int) -> bool:
