@@ -174,6 +174,11 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
+def _raw_lines(raw: str) -> list[str]:
+    """A page's raw lines as its removals number them: the engine reads every line ending as "\\n"."""
+    return _split_lines(raw.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def attribute(raw: str, result: CleanResult, gold: str, labels: list[str] | None = None) -> dict[str, RuleStats]:
     """Per rule, the lines and tokens of content and chrome it removed from one page.
 
@@ -181,7 +186,7 @@ def attribute(raw: str, result: CleanResult, gold: str, labels: list[str] | None
     maps to its raw lines and their labels directly; a removal whose text is not where it says
     (which would be a bug) falls back to the multiset test on the line's text.
     """
-    raw_lines = _split_lines(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    raw_lines = _raw_lines(raw)
     judge = _Attributor(raw_lines, labels, gold, result.text)
     for r in result.removals:
         first, last = r.first_line - 1, r.last_line - 1
@@ -304,7 +309,7 @@ def left_by_category(
     raw: str, result: CleanResult, labels: list[str], categories: list[str]
 ) -> dict[str, int]:
     """Tokens of the chrome lines (label ``R``) no removal took, summed by their category."""
-    raw_lines = _split_lines(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    raw_lines = _raw_lines(raw)
     if len(labels) != len(raw_lines) or len(categories) != len(raw_lines):
         return {}  # labelled against another version of the page
     removed = _removed_lines(raw_lines, result)
@@ -594,7 +599,7 @@ def probe_content(root: Path, pipeline: Pipeline, names: Iterable[str] | None = 
         if wanted is not None and doc.name not in wanted:
             continue
         labels = read_labels(doc / "labels.tsv")
-        raw_lines = _split_lines(read_text(doc / "raw.txt").replace("\r\n", "\n").replace("\r", "\n"))
+        raw_lines = _raw_lines(read_text(doc / "raw.txt"))
         if labels is None or len(labels) != len(raw_lines):
             continue
         for line, label in zip(raw_lines, labels):
