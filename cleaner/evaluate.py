@@ -30,7 +30,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -267,32 +267,31 @@ class DocScore:
         }
 
 
-def read_labels(path: Path) -> list[str] | None:
-    """``K``/``R`` per raw line from a labels.tsv (line number, label, category); None if absent."""
+def _label_column(path: Path, column: int, missing: str, normalise: Callable[[str], str]) -> list[str] | None:
+    """One column of a labels.tsv (line number, label, category) as a list by raw line; None if absent.
+
+    Lines the file skips, or rows without the column, get ``missing``.
+    """
     if not path.is_file():
         return None
-    labels: dict[int, str] = {}
+    cells_by_line: dict[int, str] = {}
     for row in read_text(path).splitlines():
         cells = row.split("\t")
         if len(cells) >= 2 and cells[0].strip().isdigit():
-            labels[int(cells[0])] = cells[1].strip().upper()
-    if not labels:
+            cells_by_line[int(cells[0])] = normalise(cells[column].strip()) if len(cells) > column else missing
+    if not cells_by_line:
         return None
-    return [labels.get(i, "?") for i in range(1, max(labels) + 1)]
+    return [cells_by_line.get(i, missing) for i in range(1, max(cells_by_line) + 1)]
+
+
+def read_labels(path: Path) -> list[str] | None:
+    """``K``/``R`` per raw line from a labels.tsv (``?`` where it says nothing); None if absent."""
+    return _label_column(path, 1, "?", str.upper)
 
 
 def read_categories(path: Path) -> list[str] | None:
     """The chrome category per raw line from a labels.tsv (its third column, '' when absent); None if no file."""
-    if not path.is_file():
-        return None
-    categories: dict[int, str] = {}
-    for row in read_text(path).splitlines():
-        cells = row.split("\t")
-        if len(cells) >= 2 and cells[0].strip().isdigit():
-            categories[int(cells[0])] = cells[2].strip() if len(cells) >= 3 else ""
-    if not categories:
-        return None
-    return [categories.get(i, "") for i in range(1, max(categories) + 1)]
+    return _label_column(path, 2, "", str)
 
 
 def _removed_lines(raw_lines: list[str], result: CleanResult) -> set[int]:
