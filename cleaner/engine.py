@@ -543,8 +543,12 @@ _UNSEEN = object()
 #: A search of at most this many characters with a pattern ``clock_free`` clears runs without
 #: ``regex``'s own timeout: see ``clock_free``.
 CLOCK_FREE_CHARS = 300
-#: (source, flags) -> ``clock_free``'s verdict, worked out once per pattern and process.
-_CLOCK_FREE: dict[tuple[str, int], bool] = {}
+#: A pattern is analysed for ``clock_free`` after this many short searches in the process: the
+#: analysis costs about as much as 2,000 timeouts, and most patterns are seldom searched.
+CLOCK_FREE_AFTER = 200
+#: id(pattern) -> [the pattern (kept alive, so the id stays its own), short searches before the
+#: analysis, the verdict (None: not analysed yet)]
+_CLOCK_FREE: dict[int, list[Any]] = {}
 
 
 def clock_free(pattern: regex.Pattern[str], budget: float | None = None) -> bool:
@@ -556,23 +560,50 @@ def clock_free(pattern: regex.Pattern[str], budget: float | None = None) -> bool
     MB. What the timeout guards against is catastrophic backtracking, and its shapes are known
     (``cleaner.backtracking``): a pattern the analysis can read and finds none in takes at most
     polynomial time in the length searched, so a few hundred characters cannot hang a run. A
-    pattern it flags, or cannot read, keeps the timeout on every call; so does every long search.
-    The document's budget is still checked before each call; the analysis (once per pattern and
-    process, like compiling the scan) is not the document's regex time: ``budget``, a document's
-    ``DocumentBudget``, is given the time back.
+    pattern it flags, or cannot read, keeps the timeout on every call; so does every long search,
+    and every search before the pattern's ``CLOCK_FREE_AFTER``-th (the analysis is worth it only
+    for a pattern searched often). The document's budget is still checked before each call; the
+    analysis is not the document's regex time: ``budget``, a ``DocumentBudget``, gets it back.
     """
-    key = (pattern.pattern, pattern.flags)
-    found = _CLOCK_FREE.get(key)
-    if found is None:
-        from cleaner.backtracking import catastrophic  # here: only patterns that are searched need it
-
+    entry = _CLOCK_FREE.get(id(pattern))
+    if entry is None:
+        entry = _CLOCK_FREE[id(pattern)] = [pattern, CLOCK_FREE_AFTER, None]
+    if entry[2] is None:
+        entry[1] -= 1
+        if entry[1] > 0:
+            return False
         started = time.monotonic()
-        # a readable pattern with a catastrophic branch added gets a verdict; an unreadable one never does
-        readable = catastrophic(pattern.pattern + r"|(?:a+)+$", pattern.flags) is not None
-        found = _CLOCK_FREE[key] = readable and catastrophic(pattern.pattern, pattern.flags) is None
+        entry[2] = _cleared_of_backtracking(pattern)
         if isinstance(budget, DocumentBudget):
             budget.deadline += time.monotonic() - started
-    return found
+    return entry[2]  # type: ignore[no-any-return]
+
+
+def _cleared_of_backtracking(pattern: regex.Pattern[str]) -> bool:
+    """Whether ``cleaner.backtracking`` reads ``pattern`` and finds no catastrophic shape in it."""
+    from cleaner.backtracking import catastrophic  # here: only patterns searched often need it
+
+    return _standard_tree(pattern) is not None and catastrophic(pattern.pattern, pattern.flags) is None
+
+
+def _standard_tree(pattern: regex.Pattern[str]) -> Any:
+    """The standard parser's tree of ``pattern``, each ``\\p{…}`` class read as one character that
+    matches a newline exactly when the class does; None when the parser cannot read it."""
+    from cleaner.sre import parser_and_constants
+
+    parser, _ = parser_and_constants()
+
+    def stand_in(m: regex.Match[str]) -> str:
+        try:
+            newline = regex.compile(m.group()).match("\n") is not None
+        except regex.error:
+            newline = True
+        return "\\n" if newline else "a"
+
+    try:
+        return parser.parse(regex.sub(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]", stand_in, pattern.pattern), pattern.flags & 0xFF)
+    except Exception:  # noqa: BLE001 - syntax only the regex module knows
+        return None
 
 
 #: What lets a match's context outside its own text matter: lookarounds (unless ``_lookarounds_in_line``
@@ -581,8 +612,8 @@ def clock_free(pattern: regex.Pattern[str], budget: float | None = None) -> bool
 #: (``(?-m:^)``).
 _CONTEXT_SYNTAX = regex.compile(r"\\[GKAZz]|\(\?\(|\{[^}]*[edis]\s*[<=]|\(\?[a-zA-Z]*-")
 _LOOKAROUND = regex.compile(r"\(\?<?[=!]")
-#: (source, flags) -> ``line_alone_decides``'s verdict, once per pattern and process.
-_ALONE_DECIDES: dict[tuple[str, int], bool] = {}
+#: id(pattern) -> (the pattern, kept alive so the id stays its own; ``line_alone_decides``'s verdict)
+_ALONE_DECIDES: dict[int, tuple[regex.Pattern[str], bool]] = {}
 
 
 def line_alone_decides(pattern: regex.Pattern[str], budget: float | None = None) -> bool:
@@ -599,15 +630,16 @@ def line_alone_decides(pattern: regex.Pattern[str], budget: float | None = None)
     short string (and memoised per document). Worked out once per pattern and process; as in
     ``clock_free``, a document's ``budget`` is given that time back.
     """
-    key = (pattern.pattern, pattern.flags)
-    found = _ALONE_DECIDES.get(key)
-    if found is None:
-        started, source, flags = time.monotonic(), pattern.pattern, pattern.flags
-        found = not (flags & (regex.WORD | regex.REVERSE)) and _CONTEXT_SYNTAX.search(source) is None
-        found = found and (bool(flags & regex.MULTILINE) or not any(anchor in source for anchor in "^$"))
-        found = _ALONE_DECIDES[key] = found and (_LOOKAROUND.search(source) is None or _lookarounds_in_line(pattern))
-        if isinstance(budget, DocumentBudget):
-            budget.deadline += time.monotonic() - started
+    known = _ALONE_DECIDES.get(id(pattern))
+    if known is not None:
+        return known[1]
+    started, source, flags = time.monotonic(), pattern.pattern, pattern.flags
+    found = not (flags & (regex.WORD | regex.REVERSE)) and _CONTEXT_SYNTAX.search(source) is None
+    found = found and (bool(flags & regex.MULTILINE) or not any(anchor in source for anchor in "^$"))
+    found = found and (_LOOKAROUND.search(source) is None or _lookarounds_in_line(pattern))
+    _ALONE_DECIDES[id(pattern)] = (pattern, found)
+    if isinstance(budget, DocumentBudget):
+        budget.deadline += time.monotonic() - started
     return found
 
 
@@ -622,19 +654,10 @@ def _lookarounds_in_line(pattern: regex.Pattern[str]) -> bool:
     """
     from cleaner.sre import parser_and_constants
 
-    parser, c = parser_and_constants()
-
-    def stand_in(m: regex.Match[str]) -> str:
-        try:
-            newline = regex.compile(m.group()).match("\n") is not None
-        except regex.error:
-            newline = True
-        return "\\n" if newline else "a"
-
-    try:
-        tree = parser.parse(regex.sub(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]", stand_in, pattern.pattern), pattern.flags & 0xFF)
-    except Exception:  # noqa: BLE001 - syntax only the regex module knows
+    tree = _standard_tree(pattern)
+    if tree is None:
         return False
+    _, c = parser_and_constants()
     # ``.`` may match a newline under DOTALL, set for the pattern or (any inline flag and an "s") maybe for a part
     dotall = bool(pattern.flags & regex.DOTALL) or ("(?" in pattern.pattern and "s" in pattern.pattern)
     return _InLine(c, dotall).asserts_in_line(list(tree))
@@ -743,6 +766,20 @@ def _guards_ok(rule: Rule, stripped: str, timeout: float, unless_may_match: bool
     return _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
 
 
+def _line_guards_ok(rule: Rule, lines: _Lines, i: int, timeout: float) -> bool:
+    """``_guards_ok`` on line ``i``, its visible length read from the line table (measured once per text)."""
+    if rule.max_chars is not None or rule.min_chars is not None:
+        length = lines.visible_lengths()[i]
+        if rule.max_chars is not None and length > rule.max_chars:
+            return False
+        if rule.min_chars is not None and length < rule.min_chars:
+            return False
+    if rule.unless is None:
+        return True
+    stripped = lines.stripped(i)
+    return _search(rule, rule.unless, stripped, 0, len(stripped), timeout) is None
+
+
 def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[int] | None = None) -> list[int]:
     """Lines in the rule's zone on which its pattern matches and its length guards hold.
 
@@ -774,7 +811,7 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[in
             candidates = [i for i in candidates if i in only]
         return [
             i for i in candidates
-            if lo <= i < hi and _guards_ok(rule, lines.stripped(i), timeout)
+            if lo <= i < hi and _line_guards_ok(rule, lines, i, timeout)
             and _search(rule, pattern, lines.lines[i], 0, len(lines.lines[i]), timeout)
         ]  # fmt: skip
     if scanned is not None:
@@ -782,7 +819,7 @@ def _pattern_lines(rule: Rule, lines: _Lines, timeout: float, only: Container[in
         # go first, as they usually cost less than confirming the pattern from the line's start
         tried = [
             i for i in lines.candidates(pattern)  # type: ignore[union-attr]
-            if lo <= i < hi and (only is None or i in only) and _guards_ok(rule, lines.stripped(i), timeout)
+            if lo <= i < hi and (only is None or i in only) and _line_guards_ok(rule, lines, i, timeout)
         ]  # fmt: skip
         return _confirmed_lines(rule, pattern, lines, tried, lines.end(hi - 1), timeout)
     hits = _matching_lines(rule, pattern, lines, lo, hi, timeout, only)
