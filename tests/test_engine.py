@@ -827,15 +827,16 @@ _CONFIRM_PATTERNS = [
     r"^\s*ab$", r"a\s*b", r"\bab\b", r"^$", r"(?i)AB\s*$", r"b$|^a", r"\s+", r"a\Z", r"\Aa", r"(?s)a.b",
     r"(?m)^b", r"[^a]*b$", r"a(?=\nb)", r"(?<=\n)a", r"a(?!b)", r"(?>a\s*)b", r"(?-m:^a)", r"\s*$", r"(?s)^.*b",
     r"\bb\s", r"(?:^|\s)a(?:$|\s)", r"b\n?$", r"(?<=a)b", r"(?<![ab])a", r"^\s*(?=[^\n]*b)a", r"a(?=.)", r"a(?=\s)",
-    r"(?s)a(?=.)", r"a(?=b$)", r"b(?=[^b])", r"(?<=[^a])b",
+    r"(?s)a(?=.)", r"a(?=b$)", r"b(?=[^b])", r"(?<=[^a])b", r"\p{Ll}b", r"[\p{Lu}a]\s*b|^\s+$",
 ]
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab \n"), max_size=40), st.sampled_from(_CONFIRM_PATTERNS), st.booleans())
 def test_a_candidate_line_is_confirmed_alone_exactly_when_in_the_text(text: str, source: str, multiline: bool) -> None:
-    """A pattern without lookarounds decides a line by the line alone (``line_alone_decides``); the
-    search from the line's start in the text, its definition, must give the same lines."""
+    """A pattern without lookarounds decides a line by the line alone (``line_alone_decides``, after
+    the ``_literal_gate``); the search from the line's start in the text, its definition, must give
+    the same lines."""
     import regex
 
     from cleaner.engine import _confirmed_in_text, _confirmed_lines, _Lines, line_alone_decides
