@@ -207,7 +207,7 @@ class Scanner:
 class DocumentScan:
     """One document's scan: per pattern, the lines (0-based, as ``engine._Lines`` counts them) it may match."""
 
-    __slots__ = ("scanner", "data", "ends", "_newlines", "_lines", "_sets", "_source", "_moved", "_blank")
+    __slots__ = ("scanner", "data", "ends", "_newlines", "_line_ending", "_lines", "_sets", "_source", "_moved", "_blank")
 
     def __init__(self, scanner: Scanner, data: bytes, ends: list[list[int]]) -> None:
         self.scanner = scanner
@@ -215,6 +215,7 @@ class DocumentScan:
         #: per expression, where its matches end in ``data`` (None for a scan carried over: ``carried``)
         self.ends: list[list[int]] | None = ends
         self._newlines: list[int] | None = None
+        self._line_ending: dict[int, int] = {}  # offset of a newline -> the line it ends
         self._lines: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
         # a carried scan: the scan it comes from, where that scan's lines went, the new empty lines
@@ -226,8 +227,17 @@ class DocumentScan:
         """The expressions with at least one candidate line."""
         if self._source is not None:
             empty = self.scanner.empty_line() if self._blank else frozenset()
-            return {e for e in self._source.hit() | empty if self._expression_lines(e)}
+            return {e for e in self._source.hit() | empty if e in empty or self._keeps_a_line(e)}
         return {expression for expression, ends in enumerate(self.ends or ()) if ends}
+
+    def _keeps_a_line(self, expression: int) -> bool:
+        """For a carried scan: whether a candidate line of ``expression`` in the source scan is still
+        here (without moving all of them, as ``_expression_lines`` does for the expressions asked for)."""
+        found = self._lines.get(expression)
+        if found is not None:
+            return bool(found)
+        moved = self._moved
+        return any(i in moved for i in self._source._expression_lines(expression))  # type: ignore[union-attr]
 
     def lines(self, pattern: regex.Pattern[str], stripped: bool = False) -> list[int] | None:
         """Candidate lines of ``pattern`` (matched against the stripped line when ``stripped``) in
@@ -248,8 +258,13 @@ class DocumentScan:
             elif self.ends and self.ends[expression]:
                 if self._newlines is None:
                     self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
-                # every rewrite ends at ``$``: on a newline, or at the end of the text
-                found = list(dict.fromkeys(bisect_left(self._newlines, end) for end in self.ends[expression]))
+                    self._line_ending = {at: k for k, at in enumerate(self._newlines)}
+                # every rewrite ends at ``$``: on a newline (the line it ends is found by a dict lookup,
+                # cheaper than a bisection), or at the end of the text
+                ending, newlines = self._line_ending, self._newlines
+                found = list(dict.fromkeys(
+                    k if (k := ending.get(end)) is not None else bisect_left(newlines, end) for end in self.ends[expression]
+                ))
             else:
                 found = []
             self._lines[expression] = found

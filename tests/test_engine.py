@@ -919,3 +919,73 @@ def test_a_run_without_gaps_is_found_as_the_walk_finds_it(items: list[str], min_
     viable = run._chains(shaped, rule.run)
     headline = set(lines.headline_copies())
     assert run._gapless_runs(rule, lines, 2.0, viable, None) == run._walk(rule, lines, 2.0, viable, None, headline)
+
+
+_CONFIRM_PATTERNS = [
+    r"^\s*ab$", r"a\s*b", r"\bab\b", r"^$", r"(?i)AB\s*$", r"b$|^a", r"\s+", r"a\Z", r"\Aa", r"(?s)a.b",
+    r"(?m)^b", r"[^a]*b$", r"a(?=\nb)", r"(?<=\n)a", r"a(?!b)", r"(?>a\s*)b", r"(?-m:^a)", r"\s*$", r"(?s)^.*b",
+    r"\bb\s", r"(?:^|\s)a(?:$|\s)", r"b\n?$", r"(?<=a)b", r"(?<![ab])a", r"^\s*(?=[^\n]*b)a", r"a(?=.)", r"a(?=\s)",
+    r"(?s)a(?=.)", r"a(?=b$)", r"b(?=[^b])", r"(?<=[^a])b", r"\p{Ll}b", r"[\p{Lu}a]\s*b|^\s+$",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n"), max_size=40), st.sampled_from(_CONFIRM_PATTERNS), st.booleans())
+def test_a_candidate_line_is_confirmed_alone_exactly_when_in_the_text(text: str, source: str, multiline: bool) -> None:
+    """A pattern without lookarounds decides a line by the line alone (``line_alone_decides``, after
+    the ``_literal_gate``); the search from the line's start in the text, its definition, must give
+    the same lines."""
+    import regex
+
+    from cleaner.engine import _confirmed_in_text, _confirmed_lines, _Lines, line_alone_decides
+
+    rule = load_rules_text("rules:\n  - {id: r, remove: line, match: 'x'}\n").rules[0]
+    pattern = regex.compile(source, regex.MULTILINE if multiline else 0)
+    lines = _Lines(text)
+    every = list(range(len(lines.lines)))
+    end = len(text)
+    assert _confirmed_lines(rule, pattern, lines, every, end, 2.0) == _confirmed_in_text(rule, pattern, lines, every, end, 2.0)  # noqa: E501
+    if multiline and not any(mark in source for mark in ("(?=", "(?<", "(?!", "\\A", "\\Z", "(?-")):
+        assert line_alone_decides(pattern)  # what the fast path takes
+    cleared = {r"(?<=a)b": True, r"^\s*(?=[^\n]*b)a": True, r"b(?=[^b])": False}  # [^b] may read the newline
+    if multiline and source in cleared:
+        assert line_alone_decides(pattern) == cleared[source]
+
+
+def test_only_patterns_cleared_of_catastrophic_backtracking_search_without_the_clock() -> None:
+    import regex
+
+    from cleaner.engine import CLOCK_FREE_AFTER, clock_free
+
+    def verdict(source: str) -> bool:
+        pattern = regex.compile(source)
+        first = [clock_free(pattern) for _ in range(CLOCK_FREE_AFTER - 1)]
+        assert not any(first)  # a pattern seldom searched is not analysed: its searches keep the clock
+        return clock_free(pattern)
+
+    assert verdict(r"^\s*(?:阅读|评论)\s*\d+$")
+    assert verdict(r"\p{Han}{4}")
+    assert not verdict(r"^(a|aa)+(?=b)")  # catastrophic: keeps the timeout
+    assert not verdict(r"(?|a|b)c")  # the analysis cannot read it: keeps the timeout
+
+
+_BODY = (
+    "白俄罗斯总统卢卡申科的一系列表态引发了广泛关注，各方都在等待进一步的消息和解释。\n"
+    "The committee published its findings about regional transport networks and their maintenance budgets.\n"
+)
+_MENU_ITEMS = ["卢卡申科表态", "体育新闻", "transport networks", "Weather today", "关注", "Home", "各方等待消息", "budgets"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MENU_ITEMS), min_size=1, max_size=12), st.sampled_from([0.0, 0.2, 0.35, 0.5, 1.0]))
+def test_a_runs_overlap_verdict_given_early_is_the_averages(items: list[str], bar: float) -> None:
+    """``_own_list`` stops reading a run's lines once the rest cannot change the verdict; the average
+    over every line (its definition) must agree."""
+    from cleaner.engine import _Lines
+    from cleaner.kinds import run
+    from cleaner.model import RunShape
+
+    lines = _Lines("标题在这里\n" + _BODY * 3 + "\n".join(items) + "\n")
+    shape = RunShape(min_lines=2, max_chars=30, max_overlap=bar)
+    menu = list(range(7, 7 + len(items)))
+    assert run._own_list(menu, shape, lines) == run._own_list_average(menu, shape, lines)
