@@ -58,6 +58,8 @@ _LIST_NUMBER = re.compile(r"\s*(?:[(（]?(\d{1,2})[.、)）．]|第(\d{1,2})[条
 #: The groups are the three styles, each numbered on its own (一、 heads sections, （一） their parts).
 _CHINESE_SECTION = re.compile(r"\s*(?:([一二三四五六七八九十]{1,3})、|[(（]([一二三四五六七八九十]{1,3})[)）]|第([一二三四五六七八九十]{1,3})[章节条部分篇])")
 _CHINESE_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", 1)}
+#: The characters such a section can open with: most lines are not tried against the pattern.
+_SECTION_OPENERS = frozenset("一二三四五六七八九十(（第")
 #: Item n - 1 of a list lies at most this many lines above item n.
 _LIST_REACH = 40
 #: A line with prose within this many non-empty lines both above and below it is inside the
@@ -131,7 +133,7 @@ class _Lines:
         "text", "lines", "starts", "non_empty", "_stripped", "long_chars", "_literals", "_headline", "_by_length",
         "_first_prose", "_copies", "_in_body", "_prose", "_main_body", "_scanner", "_scan",
         "_visible", "_widths", "_punctuated", "_words", "_visible_lengths", "_repeated", "_prose_totals",
-        "_overlaps", "_body_grams", "_memo", "_line_grams",
+        "_overlaps", "_body_grams", "_memo", "_line_grams", "_listed",
     )  # fmt: skip
 
     def __init__(
@@ -160,6 +162,7 @@ class _Lines:
         self._copies: dict[str, list[int]] | None = None
         self._words: dict[int, str] = {}  # each non-empty line's heading words, filled with ``_copies``
         self._in_body: list[bool] | None = None
+        self._listed: frozenset[int] | None = None  # ``numbered_list_items``: the round and the tail ask
         self._prose: dict[int, bool] = {}
         self._main_body: tuple[int, int] | None | bool = False
         self._body_grams: _BodyGrams | None = None
@@ -339,6 +342,8 @@ class _Lines:
         prose: two in order a few lines apart are the document's outline, both of them, since
         ranked lists of other headlines count in Arabic digits.
         """
+        if self._listed is not None:
+            return self._listed
         listed: set[int] = set()
         last_seen: dict[int, int] = {}  # item number -> the line it was last seen on
         sections: dict[tuple[int, int], int] = {}  # (style, number) -> line, for Chinese sections
@@ -351,7 +356,7 @@ class _Lines:
                 if previous is not None and i - previous <= _LIST_REACH and (previous in listed or self.is_prose_at(previous)):  # noqa: E501
                     listed.add(i)
                 last_seen[number] = i
-            section = _CHINESE_SECTION.match(stripped)
+            section = _CHINESE_SECTION.match(stripped) if stripped[:1] in _SECTION_OPENERS else None
             if section is not None:
                 style = next(k for k in range(3) if section.group(k + 1))
                 number = _chinese_number(section.group(style + 1))
@@ -359,7 +364,8 @@ class _Lines:
                 if previous is not None and i - previous <= _LIST_REACH:
                     listed.update((previous, i))
                 sections[(style, number)] = i
-        return frozenset(listed)
+        self._listed = frozenset(listed)
+        return self._listed
 
     def prose_pair_after(self, i: int, within: int) -> int | None:
         """The first of the next ``within`` non-empty lines after ``i`` that starts two lines of prose in a row."""
