@@ -937,7 +937,8 @@ def test_a_candidate_line_is_confirmed_alone_exactly_when_in_the_text(text: str,
     the same lines."""
     import regex
 
-    from cleaner.engine import _confirmed_in_text, _confirmed_lines, _Lines, line_alone_decides
+    from cleaner.engine import _confirmed_in_text, _confirmed_lines, _Lines
+    from cleaner.pattern_facts import line_alone_decides
 
     rule = load_rules_text("rules:\n  - {id: r, remove: line, match: 'x'}\n").rules[0]
     pattern = regex.compile(source, regex.MULTILINE if multiline else 0)
@@ -955,7 +956,7 @@ def test_a_candidate_line_is_confirmed_alone_exactly_when_in_the_text(text: str,
 def test_only_patterns_cleared_of_catastrophic_backtracking_search_without_the_clock() -> None:
     import regex
 
-    from cleaner.engine import CLOCK_FREE_AFTER, clock_free
+    from cleaner.pattern_facts import CLOCK_FREE_AFTER, clock_free
 
     def verdict(source: str) -> bool:
         pattern = regex.compile(source)
